@@ -1,0 +1,35 @@
+# The README's commands. Everything else is CMake and ctest.
+JOBS   ?= $(shell nproc)
+DB     ?= xinzhi.db
+LISTEN ?= 127.0.0.1:8080
+
+.PHONY: all bootstrap build build-asan run test bench clean web
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build -j $(JOBS)
+	@if [ -f web/package.json ]; then (cd web && npm run --silent build); fi
+
+build-asan: bootstrap
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DXZ_SANITIZE=ON >/dev/null
+	@cmake --build build-asan -j $(JOBS)
+	@if [ -f web/package.json ]; then (cd web && npm run --silent build); fi
+
+# Seeds the demo city on first run (printing the admin password once), then serves.
+run: build
+	@if [ ! -f $(DB) ]; then ./build/xinzhi --db $(DB) demo --scale city --admin; fi
+	./build/xinzhi --db $(DB) serve --listen $(LISTEN)
+
+test: build-asan
+	@cd build-asan && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@if [ -x bench/run ]; then bench/run; else echo "no benchmarks yet"; fi
+
+clean:
+	rm -rf build build-asan

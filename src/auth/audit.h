@@ -1,0 +1,26 @@
+/*
+ * The audit trail. Each row records who did what, when, from where, to
+ * which record, the field-level change and the result, and carries the
+ * SHA-256 of its content chained to the previous row's hash, so editing or
+ * deleting any row breaks the chain that audit_verify() walks.
+ *
+ * audit_write() joins the caller's transaction when there is one (so a
+ * change and its audit row commit together) and otherwise runs its own.
+ */
+#ifndef XZ_AUDIT_H
+#define XZ_AUDIT_H
+
+#include "core/result.h"
+#include "engine/engine.h"
+
+#include <jansson.h>
+
+/* detail may be NULL; it is not consumed. */
+enum xz_result audit_write(struct store *db, const struct actor *a, const char *action,
+                           const char *entity, int64_t entity_id, const char *result,
+                           json_t *detail);
+/* Recomputes the chain; *bad_id is the first row that does not match (0 if
+ * all do), *rows the number checked. */
+enum xz_result audit_verify(struct store *db, int64_t *bad_id, int64_t *rows);
+
+#endif

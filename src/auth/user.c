@@ -1,0 +1,197 @@
+/*
+ * User accounts: creation, password and role changes from the CLI, and the
+ * password check used by sign-in.
+ */
+#include "auth/audit.h"
+#include "auth/auth.h"
+#include "core/util.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+bool auth_password_ok(const char *username, const char *password, char *msg, size_t n)
+{
+	size_t len = util_utf8_len(password);
+	if (len < 8 || len > 128) {
+		snprintf(msg, n, "密码长度应为8到128个字符");
+		return false;
+	}
+	if (username && !strcmp(username, password)) {
+		snprintf(msg, n, "密码不能与用户名相同");
+		return false;
+	}
+	return true;
+}
+
+static bool hash_password(const char *password, char out[crypto_pwhash_STRBYTES])
+{
+	return crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	                         crypto_pwhash_MEMLIMIT_INTERACTIVE) == 0;
+}
+
+/* region id for a code, 0 when empty, -1 when unknown */
+static int64_t region_id(struct store *db, const char *code)
+{
+	if (!code || !*code)
+		return 0;
+	int64_t id = engine_find_id(db, model_find("region"), "code", code);
+	return id ? id : -1;
+}
+
+static bool valid_username(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 2 || n > 32)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '-' || *s == '.'))
+			return false;
+	return true;
+}
+
+enum xz_result auth_user_add(struct store *db, const char *username, const char *password,
+                             const char *role, const char *region_code, bool must_change,
+                             char *msg, size_t n)
+{
+	char hash[crypto_pwhash_STRBYTES], now[32];
+	struct store_stmt *st = NULL;
+	if (!valid_username(username)) {
+		snprintf(msg, n, "用户名应为2到32位字母、数字、下划线、点或连字符");
+		return XZ_ERR_VALIDATION;
+	}
+	if (!auth_role(role)) {
+		snprintf(msg, n, "未知角色“%s”", role);
+		return XZ_ERR_VALIDATION;
+	}
+	int64_t rid = region_id(db, region_code);
+	if (rid < 0) {
+		snprintf(msg, n, "未知区划代码“%s”", region_code);
+		return XZ_ERR_VALIDATION;
+	}
+	if (!auth_password_ok(username, password, msg, n))
+		return XZ_ERR_VALIDATION;
+	if (!hash_password(password, hash)) {
+		snprintf(msg, n, "密码哈希失败（内存不足）");
+		return XZ_ERR_INTERNAL;
+	}
+	util_now_iso(now, sizeof(now));
+	enum xz_result r = store_prepare(db,
+	                                 "INSERT INTO user (username, display_name, password_hash,"
+	                                 " role, region_id, must_change_password, created_at)"
+	                                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
+	                                 &st);
+	if (r)
+		return r;
+	store_bind_text(st, 1, username);
+	store_bind_text(st, 2, username);
+	store_bind_text(st, 3, hash);
+	store_bind_text(st, 4, role);
+	if (rid)
+		store_bind_int(st, 5, rid);
+	else
+		store_bind_null(st, 5);
+	store_bind_int(st, 6, must_change);
+	store_bind_text(st, 7, now);
+	if (store_step(st) != STORE_DONE) {
+		r = store_stmt_result(st);
+		if (r == XZ_ERR_DUPLICATE)
+			snprintf(msg, n, "用户名“%s”已存在", username);
+	}
+	store_finalize(st);
+	if (!r) {
+		json_t *d = json_pack("{s:s, s:s?}", "role", role, "region", region_code);
+		audit_write(db, engine_system_actor(), "user_add", "user",
+		            store_last_insert_id(db), "ok", d);
+		json_decref(d);
+	}
+	return r;
+}
+
+static enum xz_result update_user(struct store *db, const char *sql, const char *username,
+                                  const char *a, int64_t b, bool use_b, char *msg, size_t n)
+{
+	struct store_stmt *st = NULL;
+	enum xz_result r = store_prepare(db, sql, &st);
+	if (r)
+		return r;
+	store_bind_text(st, 1, a);
+	if (use_b && b)
+		store_bind_int(st, 2, b);
+	else
+		store_bind_null(st, 2);
+	store_bind_text(st, 3, username);
+	if (store_step(st) != STORE_DONE)
+		r = store_stmt_result(st);
+	else if (store_changes(db) == 0) {
+		snprintf(msg, n, "用户“%s”不存在", username);
+		r = XZ_ERR_NOT_FOUND;
+	}
+	store_finalize(st);
+	return r;
+}
+
+enum xz_result auth_user_passwd(struct store *db, const char *username, const char *password,
+                                bool must_change, char *msg, size_t n)
+{
+	char hash[crypto_pwhash_STRBYTES];
+	if (!auth_password_ok(username, password, msg, n))
+		return XZ_ERR_VALIDATION;
+	if (!hash_password(password, hash)) {
+		snprintf(msg, n, "密码哈希失败（内存不足）");
+		return XZ_ERR_INTERNAL;
+	}
+	enum xz_result r = store_begin(db);
+	if (r)
+		return r;
+	r = update_user(db,
+	                "UPDATE user SET password_hash = ?, must_change_password = ? WHERE username = ?",
+	                username, hash, must_change, true, msg, n);
+	if (!r) {
+		/* a new password ends every session of the account */
+		struct store_stmt *st = NULL;
+		r = store_prepare(db,
+		                  "DELETE FROM session WHERE user_id = (SELECT id FROM user WHERE username = ?)",
+		                  &st);
+		if (!r) {
+			store_bind_text(st, 1, username);
+			if (store_step(st) != STORE_DONE)
+				r = store_stmt_result(st);
+			store_finalize(st);
+		}
+	}
+	if (!r) {
+		json_t *d = json_pack("{s:s, s:b}", "username", username, "must_change", must_change);
+		r = audit_write(db, engine_system_actor(), "user_passwd", "user", 0, "ok", d);
+		json_decref(d);
+	}
+	if (!r)
+		r = store_commit(db);
+	if (r)
+		store_rollback(db);
+	return r;
+}
+
+enum xz_result auth_user_role(struct store *db, const char *username, const char *role,
+                              const char *region_code, char *msg, size_t n)
+{
+	if (!auth_role(role)) {
+		snprintf(msg, n, "未知角色“%s”", role);
+		return XZ_ERR_VALIDATION;
+	}
+	int64_t rid = region_id(db, region_code);
+	if (rid < 0) {
+		snprintf(msg, n, "未知区划代码“%s”", region_code);
+		return XZ_ERR_VALIDATION;
+	}
+	enum xz_result r = update_user(db, "UPDATE user SET role = ?, region_id = ? WHERE username = ?",
+	                               username, role, rid, true, msg, n);
+	if (!r) {
+		json_t *d = json_pack("{s:s, s:s, s:s?}", "username", username, "role", role, "region",
+		                      region_code);
+		audit_write(db, engine_system_actor(), "user_role", "user", 0, "ok", d);
+		json_decref(d);
+	}
+	return r;
+}

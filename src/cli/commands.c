@@ -1,0 +1,418 @@
+/*
+ * The subcommand table and the commands themselves. Errors go to stderr in
+ * Chinese and give a non-zero exit status: 2 for a usage error, 1 for a
+ * failure while running.
+ */
+#include "auth/audit.h"
+#include "auth/auth.h"
+#include "cli/cli.h"
+#include "core/mem.h"
+#include "core/util.h"
+#include "domain/demo.h"
+#include "http/http.h"
+
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* ---- option helpers ---- */
+
+bool cli_wants_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return true;
+	return false;
+}
+
+const char *cli_opt(int argc, char **argv, const char *name)
+{
+	size_t n = strlen(name);
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], name) && i + 1 < argc)
+			return argv[i + 1];
+		if (!strncmp(argv[i], name, n) && argv[i][n] == '=')
+			return argv[i] + n + 1;
+	}
+	return NULL;
+}
+
+bool cli_flag(int argc, char **argv, const char *name)
+{
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], name))
+			return true;
+	return false;
+}
+
+static bool listed(const char *const *list, const char *s, size_t n)
+{
+	for (; list && *list; list++)
+		if (strlen(*list) == n && !strncmp(*list, s, n))
+			return true;
+	return false;
+}
+
+bool cli_check_opts(int argc, char **argv, const char *const *known, const char *const *flags)
+{
+	for (int i = 0; i < argc; i++) {
+		if (strncmp(argv[i], "--", 2))
+			continue;
+		const char *eq = strchr(argv[i], '=');
+		size_t n = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+		if (listed(known, argv[i], n)) {
+			if (!eq && (i + 1 >= argc)) {
+				fprintf(stderr, "xinzhi: %s 需要一个值\n", argv[i]);
+				return false;
+			}
+			if (!eq)
+				i++;
+		} else if (!listed(flags, argv[i], n) || eq) {
+			fprintf(stderr, "xinzhi: 未知选项 %.*s\n", (int)n, argv[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* the i-th argument that is neither an option nor an option's value */
+static const char *positional(int argc, char **argv, int want, const char *const *known)
+{
+	int k = 0;
+	for (int i = 0; i < argc; i++) {
+		if (!strncmp(argv[i], "--", 2)) {
+			if (!strchr(argv[i], '=') && listed(known, argv[i], strlen(argv[i])))
+				i++;
+			continue;
+		}
+		if (k++ == want)
+			return argv[i];
+	}
+	return NULL;
+}
+
+void cli_usage(const struct command *cmd)
+{
+	printf("用法：xinzhi [--db 路径] %s\n\n%s\n", cmd->usage, cmd->summary);
+	if (cmd->help)
+		printf("\n%s\n", cmd->help);
+}
+
+char *cli_read_password(const char *prompt)
+{
+	char line[1024];
+	if (!isatty(STDIN_FILENO)) {
+		if (!fgets(line, sizeof(line), stdin)) {
+			fprintf(stderr, "xinzhi: 未从标准输入读到密码\n");
+			return NULL;
+		}
+		line[strcspn(line, "\r\n")] = '\0';
+		return xstrdup(line);
+	}
+	struct termios old, quiet;
+	tcgetattr(STDIN_FILENO, &old);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	char again[1024];
+	fprintf(stderr, "%s", prompt);
+	tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+	bool ok = fgets(line, sizeof(line), stdin) != NULL;
+	fprintf(stderr, "\n再次输入：");
+	ok = ok && fgets(again, sizeof(again), stdin) != NULL;
+	tcsetattr(STDIN_FILENO, TCSANOW, &old);
+	fprintf(stderr, "\n");
+	if (!ok)
+		return NULL;
+	line[strcspn(line, "\r\n")] = '\0';
+	again[strcspn(again, "\r\n")] = '\0';
+	if (strcmp(line, again)) {
+		fprintf(stderr, "xinzhi: 两次输入的密码不一致\n");
+		return NULL;
+	}
+	return xstrdup(line);
+}
+
+static void generate_password(char *out, size_t len)
+{
+	/* no 0/O, 1/l/I: the password is read off a terminal and typed in */
+	static const char alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789";
+	for (size_t i = 0; i < len; i++)
+		out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+	out[len] = '\0';
+}
+
+/* ---- commands ---- */
+
+static int cmd_init(struct cli *cli, int argc, char **argv)
+{
+	if (!cli_check_opts(argc, argv, NULL, NULL))
+		return 2;
+	struct store *db = cli->store;
+	printf("数据库 %s 已就绪（结构版本 %d）\n", cli->db, store_schema_version(db));
+	return 0;
+}
+
+static int cmd_demo(struct cli *cli, int argc, char **argv)
+{
+	static const char *const known[] = {"--scale", "--seed", NULL};
+	static const char *const flags[] = {"--admin", NULL};
+	if (!cli_check_opts(argc, argv, known, flags))
+		return 2;
+	const char *scale = cli_opt(argc, argv, "--scale");
+	const char *seed_s = cli_opt(argc, argv, "--seed");
+	uint64_t seed = seed_s ? strtoull(seed_s, NULL, 10) : 20231990;
+	if (!scale)
+		scale = "small";
+	struct store *db = cli->store;
+	char msg[512] = "";
+	double t0 = util_now_mono();
+	int rc = 0;
+	if (demo_seed(db, scale, seed, msg, sizeof(msg))) {
+		fprintf(stderr, "xinzhi: 生成示范数据失败：%s\n", msg);
+		rc = 1;
+		goto out;
+	}
+	int64_t n = 0;
+	store_query_int(db, "SELECT count(*) FROM enterprise", &n, 0, NULL);
+	printf("已生成示范城市（规模 %s，种子 %" PRIu64 "）：%" PRId64 " 家企业，用时 %.1f 秒\n", scale,
+	       seed, n, util_now_mono() - t0);
+	if (cli_flag(argc, argv, "--admin")) {
+		const char *env = getenv("XINZHI_ADMIN_PASSWORD");
+		char pw[24];
+		if (env && *env)
+			snprintf(pw, sizeof(pw), "%s", env);
+		else
+			generate_password(pw, 16);
+		if (auth_user_add(db, "admin", env && *env ? env : pw, "admin", NULL, false, msg,
+		                  sizeof(msg))) {
+			fprintf(stderr, "xinzhi: 创建管理员失败：%s\n", msg);
+			rc = 1;
+			goto out;
+		}
+		if (env && *env)
+			printf("管理员账号：admin，密码取自环境变量 XINZHI_ADMIN_PASSWORD\n");
+		else
+			printf("\n管理员账号：admin\n管理员密码：%s\n（只显示这一次，请妥善保存）\n\n", pw);
+	}
+out:
+	return rc;
+}
+
+static int cmd_serve(struct cli *cli, int argc, char **argv)
+{
+	static const char *const known[] = {"--listen", "--web", "--threads", NULL};
+	if (!cli_check_opts(argc, argv, known, NULL))
+		return 2;
+	struct server_config cfg = {
+		.db_url = cli->db,
+		.listen = cli_opt(argc, argv, "--listen"),
+		.web_dir = cli_opt(argc, argv, "--web"),
+		.threads = (int)sysconf(_SC_NPROCESSORS_ONLN),
+		.max_body = 1u << 20,
+	};
+	if (!cfg.listen)
+		cfg.listen = getenv("XINZHI_LISTEN") ? getenv("XINZHI_LISTEN") : "127.0.0.1:8080";
+	if (!cfg.web_dir)
+		cfg.web_dir = getenv("XINZHI_WEB");
+	struct stat sb;
+	if (!cfg.web_dir && stat(XZ_SOURCE_DIR "/web/dist/index.html", &sb) == 0)
+		cfg.web_dir = XZ_SOURCE_DIR "/web/dist";
+	const char *threads = cli_opt(argc, argv, "--threads");
+	if (threads)
+		cfg.threads = atoi(threads);
+	if (cfg.threads < 1 || cfg.threads > 256) {
+		fprintf(stderr, "xinzhi: --threads 应为1到256之间的整数\n");
+		return 2;
+	}
+	return http_serve(&cfg);
+}
+
+static int user_add(struct store *db, int argc, char **argv, const char *const *known)
+{
+	const char *name = positional(argc, argv, 1, known);
+	const char *role = cli_opt(argc, argv, "--role");
+	if (!name || !role) {
+		fprintf(stderr, "xinzhi: 用法：xinzhi user add 用户名 --role 角色 [--region 区划代码]\n");
+		return 2;
+	}
+	char *pw = cli_read_password("新用户的密码：");
+	if (!pw)
+		return 1;
+	char msg[256] = "";
+	enum xz_result r = auth_user_add(db, name, pw, role, cli_opt(argc, argv, "--region"),
+	                                 cli_flag(argc, argv, "--must-change"), msg, sizeof(msg));
+	free(pw);
+	if (r) {
+		fprintf(stderr, "xinzhi: 创建用户失败：%s\n", msg[0] ? msg : result_info(r)->message);
+		return 1;
+	}
+	printf("已创建用户 %s（角色 %s）\n", name, role);
+	return 0;
+}
+
+static int user_list(struct store *db)
+{
+	struct store_stmt *st = NULL;
+	if (store_prepare(db,
+	                  "SELECT u.username, u.role, coalesce(r.code, ''), coalesce(r.name, '全市'),"
+	                  " u.must_change_password, coalesce(u.last_login_at, '')"
+	                  " FROM user u LEFT JOIN region r ON r.id = u.region_id ORDER BY u.id",
+	                  &st))
+		return 1;
+	printf("%-16s %-10s %-10s %-12s %s\n", "用户名", "角色", "区划代码", "区划", "最近登录");
+	while (store_step(st) == STORE_ROW)
+		printf("%-16s %-10s %-10s %-12s %s%s\n", store_column_text(st, 0),
+		       store_column_text(st, 1), store_column_text(st, 2), store_column_text(st, 3),
+		       store_column_text(st, 5), store_column_int(st, 4) ? "（待改密码）" : "");
+	store_finalize(st);
+	return 0;
+}
+
+static int cmd_user(struct cli *cli, int argc, char **argv)
+{
+	static const char *const known[] = {"--role", "--region", NULL};
+	static const char *const flags[] = {"--must-change", NULL};
+	if (!cli_check_opts(argc, argv, known, flags))
+		return 2;
+	const char *sub = positional(argc, argv, 0, known);
+	if (!sub) {
+		fprintf(stderr, "xinzhi: 用法：xinzhi user add|passwd|role|list ...\n");
+		return 2;
+	}
+	struct store *db = cli->store;
+	int rc = 2;
+	char msg[256] = "";
+	const char *name = positional(argc, argv, 1, known);
+	if (!strcmp(sub, "add")) {
+		rc = user_add(db, argc, argv, known);
+	} else if (!strcmp(sub, "list")) {
+		rc = user_list(db);
+	} else if (!strcmp(sub, "passwd") && name) {
+		char *pw = cli_read_password("新密码：");
+		enum xz_result r = pw ? auth_user_passwd(db, name, pw,
+		                                         cli_flag(argc, argv, "--must-change"), msg,
+		                                         sizeof(msg))
+		                      : XZ_ERR_BAD_REQUEST;
+		free(pw);
+		rc = r ? 1 : 0;
+		if (r && msg[0])
+			fprintf(stderr, "xinzhi: 修改密码失败：%s\n", msg);
+		else if (!r)
+			printf("已修改用户 %s 的密码，其所有会话已结束\n", name);
+	} else if (!strcmp(sub, "role") && name && cli_opt(argc, argv, "--role")) {
+		enum xz_result r = auth_user_role(db, name, cli_opt(argc, argv, "--role"),
+		                                  cli_opt(argc, argv, "--region"), msg, sizeof(msg));
+		rc = r ? 1 : 0;
+		if (r)
+			fprintf(stderr, "xinzhi: 修改角色失败：%s\n", msg[0] ? msg : result_info(r)->message);
+		else
+			printf("已修改用户 %s 的角色\n", name);
+	} else {
+		fprintf(stderr, "xinzhi: 用法：xinzhi user add|passwd|role|list ...（见 xinzhi user --help）\n");
+	}
+	return rc;
+}
+
+static int cmd_token(struct cli *cli, int argc, char **argv)
+{
+	static const char *const known[] = {"--user", "--name", "--days", NULL};
+	if (!cli_check_opts(argc, argv, known, NULL))
+		return 2;
+	const char *sub = positional(argc, argv, 0, known);
+	const char *user = cli_opt(argc, argv, "--user");
+	if (!sub || strcmp(sub, "create") || !user) {
+		fprintf(stderr, "xinzhi: 用法：xinzhi token create --user 用户名 [--name 用途] [--days 天数]\n");
+		return 2;
+	}
+	struct store *db = cli->store;
+	char token[65], msg[256] = "";
+	const char *days = cli_opt(argc, argv, "--days");
+	const char *name = cli_opt(argc, argv, "--name");
+	enum xz_result r = auth_token_create(db, user, name ? name : "api", days ? atoi(days) : 0,
+	                                     token, msg, sizeof(msg));
+	if (r) {
+		fprintf(stderr, "xinzhi: 创建令牌失败：%s\n", msg[0] ? msg : result_info(r)->message);
+		return 1;
+	}
+	printf("%s\n", token);
+	return 0;
+}
+
+static int cmd_audit(struct cli *cli, int argc, char **argv)
+{
+	const char *sub = positional(argc, argv, 0, NULL);
+	if (!sub || strcmp(sub, "verify")) {
+		fprintf(stderr, "xinzhi: 用法：xinzhi audit verify\n");
+		return 2;
+	}
+	struct store *db = cli->store;
+	int64_t bad = 0, rows = 0;
+	enum xz_result r = audit_verify(db, &bad, &rows);
+	if (r) {
+		fprintf(stderr, "xinzhi: 读取审计日志失败\n");
+		return 1;
+	}
+	if (bad) {
+		fprintf(stderr, "审计日志校验失败：第 %" PRId64 " 条记录被篡改或删除（已检查 %" PRId64 " 条）\n",
+		        bad, rows);
+		return 1;
+	}
+	printf("审计日志完整：共 %" PRId64 " 条记录，哈希链校验通过\n", rows);
+	return 0;
+}
+
+static int cmd_version(struct cli *cli, int argc, char **argv)
+{
+	(void)cli, (void)argc, (void)argv;
+	printf("xinzhi %s\n", XZ_VERSION);
+	return 0;
+}
+
+static int cmd_help(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	for (size_t i = 0; argc > 0 && i < cli_command_count; i++)
+		if (!strcmp(cli_commands[i].name, argv[0])) {
+			cli_usage(&cli_commands[i]);
+			return 0;
+		}
+	printf("新质 xinzhi %s — 产业链组织保障工作平台\n\n命令：\n", XZ_VERSION);
+	for (size_t i = 0; i < cli_command_count; i++)
+		printf("  %-10s %s\n", cli_commands[i].name, cli_commands[i].summary);
+	printf("\n全局选项：--db 路径（默认 ./xinzhi.db）\n");
+	return 0;
+}
+
+const struct command cli_commands[] = {
+	{"init", cmd_init, CMD_NEEDS_DB, "init", "创建数据库并升级到最新结构", NULL},
+	{"demo", cmd_demo, CMD_NEEDS_DB, "demo [--scale small|city] [--seed N] [--admin]",
+	 "生成示范城市数据（465产业集群、产业链、区划、园区、企业）",
+	 "  --scale small  测试用小规模（约300家企业）\n"
+	 "  --scale city   真实城市规模（约2万家企业）\n"
+	 "  --seed N       随机种子，相同种子生成相同数据\n"
+	 "  --admin        同时创建管理员 admin，密码取自 XINZHI_ADMIN_PASSWORD 或随机生成并显示一次"},
+	{"serve", cmd_serve, CMD_NEEDS_DB, "serve [--listen 127.0.0.1:8080] [--web 目录] [--threads N]",
+	 "启动网页与接口服务",
+	 "  --listen  监听地址（默认 127.0.0.1:8080，或环境变量 XINZHI_LISTEN）\n"
+	 "  --web     前端构建目录（默认源码目录下 web/dist）\n"
+	 "  --threads 工作线程数（默认 CPU 核数）\n按 Ctrl-C 或发送 SIGTERM 停止。"},
+	{"user", cmd_user, CMD_NEEDS_DB,
+	 "user add 用户名 --role 角色 [--region 区划代码] [--must-change] | passwd 用户名 | role 用户名 --role 角色 [--region 代码] | list",
+	 "管理用户账号",
+	 "  角色：admin（系统管理员）、operator（业务经办）、viewer（查询）、auditor（审计）\n"
+	 "  --region    绑定区划，用户只能看到和修改该区划及下级的数据\n"
+	 "  --must-change  首次登录须修改密码\n"
+	 "  密码在标准输入不是终端时从标准输入读取一行，否则提示输入两次。"},
+	{"token", cmd_token, CMD_NEEDS_DB, "token create --user 用户名 [--name 用途] [--days 天数]",
+	 "为接口调用创建访问令牌（Authorization: Bearer）", NULL},
+	{"audit", cmd_audit, CMD_NEEDS_DB, "audit verify", "校验审计日志哈希链是否完整", NULL},
+	{"version", cmd_version, 0, "version", "显示版本", NULL},
+	{"help", cmd_help, 0, "help [命令]", "显示帮助", NULL},
+};
+
+const size_t cli_command_count = sizeof(cli_commands) / sizeof(cli_commands[0]);

@@ -1,0 +1,33 @@
+/*
+ * Allocation. Every allocation goes through these wrappers, which abort the
+ * process on out-of-memory, so callers never test for NULL. An arena hands
+ * out blocks that are all freed at once by arena_free(): each HTTP request
+ * owns one (like h2o's req->pool), so handlers need not free what they take
+ * from it. Strings returned by xstrdup()/xasprintf() are owned by the caller
+ * and freed with free(); arena strings die with their arena.
+ */
+#ifndef XZ_MEM_H
+#define XZ_MEM_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct arena_block;
+struct arena {
+	struct arena_block *head;
+};
+
+void arena_init(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void arena_free(struct arena *a);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * The demo city: seeds an empty database with Wuxi's regions, the fifteen
+ * clusters of the "465" system and their 2023 figures, industry chains and
+ * their segment trees, parks, institutions and a synthetic but plausible
+ * population of enterprises, so that every screen and test has realistic
+ * data. Seeding is deterministic for a given seed, writes through the
+ * generic engine (so every row passes the same validation as user input),
+ * runs in one transaction, and leaves one summary audit row.
+ */
+#ifndef XZ_DEMO_H
+#define XZ_DEMO_H
+
+#include "core/result.h"
+#include "store/store.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Seeds the demo city into an empty database, deterministically from seed.
+ * scale: "small" (for tests: all 15 clusters, all chains and segments, all
+ *        regions, ~300 enterprises) or "city" (about 20,000 enterprises).
+ * Returns XZ_ERR_VALIDATION with msg when the database already has regions
+ * (refuses to seed twice) or the scale is unknown; on any other failure msg
+ * says which row failed and why, and nothing is written. */
+enum xz_result demo_seed(struct store *db, const char *scale, uint64_t seed, char *msg, size_t n);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * The generic entity engine: list, get, create, update and delete over any
+ * descriptor, with validation, data scope, optimistic concurrency, soft
+ * delete, reference protection and audit applied the same way to every
+ * entity. The engine knows nothing of HTTP; the HTTP and CLI faces call it
+ * with an engine_ctx describing who acts.
+ *
+ * Ownership: JSON results (*out) belong to the caller (json_decref). The
+ * ctx's errs.details / errs.warnings arrays are created by engine_ctx_init()
+ * and released by engine_ctx_free(); on XZ_ERR_VALIDATION, XZ_ERR_DUPLICATE
+ * and XZ_ERR_REFERENCED they say which fields or rows are at fault.
+ */
+#ifndef XZ_ENGINE_H
+#define XZ_ENGINE_H
+
+#include "core/result.h"
+#include "model/model.h"
+#include "store/store.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Who acts: filled by auth from a session or token, or by the CLI. */
+struct actor {
+	int64_t user_id;         /* 0 for the system (CLI, demo seeding) */
+	const char *username;
+	const char *role;
+	const char *ip;
+	unsigned perms;          /* enum perm bits */
+	const char *region_code; /* NULL: no region restriction */
+	/* code prefix covering the region and below ("3202" for 320200);
+	 * NULL when unrestricted */
+	const char *region_prefix;
+	bool city_wide; /* unrestricted or bound to the city itself */
+};
+
+struct engine_ctx {
+	struct store *db;
+	const struct actor *actor;
+	bool confirm_warnings; /* accept warnings (e.g. a pilot-region credit code) */
+	bool no_audit;         /* bulk seeding writes one summary row instead */
+	struct model_errors errs;
+	char message[256]; /* a specific message for the failure, or "" */
+};
+
+struct kv {
+	const char *key, *value;
+};
+
+void engine_ctx_init(struct engine_ctx *ctx, struct store *db, const struct actor *actor);
+void engine_ctx_free(struct engine_ctx *ctx);
+
+/* The system actor: every permission, no region restriction. */
+const struct actor *engine_system_actor(void);
+
+/* List with filters, q, sort and paging given as query parameters.
+ * *out = {items, total, page, size}. XZ_ERR_BAD_REQUEST with details for
+ * unknown or malformed parameters. */
+enum xz_result engine_list(struct engine_ctx *ctx, const struct entity *e, const struct kv *params,
+                           size_t nparams, json_t **out);
+/* XZ_ERR_NOT_FOUND when missing, deleted or out of the actor's scope. */
+enum xz_result engine_get(struct engine_ctx *ctx, const struct entity *e, int64_t id,
+                          json_t **out);
+enum xz_result engine_create(struct engine_ctx *ctx, const struct entity *e, json_t *in,
+                             json_t **out);
+/* patch must carry the "version" the client last read; XZ_ERR_CONFLICT when
+ * the row has changed since. */
+enum xz_result engine_update(struct engine_ctx *ctx, const struct entity *e, int64_t id,
+                             json_t *patch, json_t **out);
+/* XZ_ERR_REFERENCED (details name the referring entities) when live rows
+ * refer to it. Soft-deleting entities keep the row with deleted_at set. */
+enum xz_result engine_delete(struct engine_ctx *ctx, const struct entity *e, int64_t id);
+
+/* Looks up a live row's id by its unique field value (e.g. region by code),
+ * ignoring scope; 0 when not found. */
+int64_t engine_find_id(struct store *db, const struct entity *e, const char *field,
+                       const char *value);
+
+/* Region code prefix covering a region and its subtree: "3202" for the city
+ * 320200, "320281" for a county, the full code for a town. out needs
+ * strlen(code)+1 bytes. */
+void engine_region_prefix(const char *code, char *out);
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * The HTTP face: a libmicrohttpd server, one static route table, and the
+ * request object handlers work on. A request owns an arena (req->arena)
+ * from which handlers take what they need without freeing it; the reply
+ * body (req->reply) is a JSON value the dispatcher serializes and frees.
+ */
+#ifndef XZ_HTTP_H
+#define XZ_HTTP_H
+
+#include "auth/auth.h"
+#include "core/buf.h"
+#include "core/mem.h"
+#include "engine/engine.h"
+#include "store/store.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+struct server_config {
+	const char *db_url;
+	const char *listen; /* "127.0.0.1:8080" */
+	const char *web_dir; /* built front end, or NULL */
+	int threads;
+	size_t max_body; /* bytes */
+};
+
+struct request;
+typedef enum xz_result (*route_fn)(struct request *req);
+
+enum route_flag {
+	ROUTE_PUBLIC = 1u << 0,    /* no sign-in needed */
+	ROUTE_PW_CHANGE = 1u << 1, /* allowed while a password change is pending */
+	ROUTE_ENTITY = 1u << 2,    /* :entity must name a descriptor */
+};
+
+struct route {
+	const char *method;
+	const char *path; /* segments; ":name" captures one */
+	route_fn fn;
+	unsigned perm; /* enum perm; PERM_ENTITY_* resolve through the entity */
+	unsigned flags;
+	const char *summary; /* zh-CN, for OpenAPI */
+};
+
+extern const struct route http_routes[];
+extern const size_t http_route_count;
+
+struct request {
+	struct MHD_Connection *conn;
+	const char *method, *url;
+	struct arena arena;
+	struct buf body;
+	bool too_large;
+	struct store *db;
+	struct principal who;
+	bool signed_in;
+	const struct route *route;
+	size_t route_index;
+	const struct entity *entity;
+	int64_t id;
+	const char *path_params[4];
+	struct kv *args;
+	size_t nargs;
+	char ip[64];
+	double started;
+	/* reply */
+	int status;
+	json_t *reply;
+	struct buf text;          /* a non-JSON reply body, when text_type is set */
+	const char *text_type;
+	char set_cookie[256];
+	json_t *details;          /* error details (owned), e.g. invalid fields */
+	char message[256];        /* error message overriding the code's default */
+};
+
+/* Runs the server until SIGINT/SIGTERM. */
+int http_serve(const struct server_config *cfg);
+
+/* The value of query argument name, or NULL. */
+const char *http_arg(struct request *req, const char *name);
+/* Parses the request body as a JSON object; XZ_ERR_BAD_REQUEST (message set)
+ * when it is not. Caller owns *out. */
+enum xz_result http_json_body(struct request *req, json_t **out);
+/* Builds the {error:{code,message,details}} body for r. */
+json_t *http_error_body(enum xz_result r, const char *message, json_t *details);
+
+/* Metrics */
+void metrics_observe(size_t route_index, int status, double seconds);
+void metrics_render(struct buf *out);
+
+/* OpenAPI 3 document for the route table and descriptors; caller owns. */
+json_t *openapi_document(void);
+
+#endif

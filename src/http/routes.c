@@ -1,0 +1,233 @@
+/*
+ * The route table and its handlers. Every route names the permission it
+ * needs; the dispatcher in server.c enforces it (default deny: a route
+ * without ROUTE_PUBLIC needs a signed-in caller holding that permission).
+ * Entity routes are generic: one handler per verb serves every descriptor.
+ */
+#include "auth/audit.h"
+#include "http/http.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- probes and metadata ---- */
+
+static enum xz_result h_healthz(struct request *req)
+{
+	int64_t one = 0;
+	enum xz_result r = store_query_int(req->db, "SELECT 1", &one, 0, NULL);
+	if (r)
+		return r;
+	req->reply = json_pack("{s:s, s:s, s:i}", "status", "ok", "version", XZ_VERSION, "schema",
+	                       store_schema_version(req->db));
+	return XZ_OK;
+}
+
+static enum xz_result h_metrics(struct request *req)
+{
+	metrics_render(&req->text);
+	req->text_type = "text/plain; version=0.0.4; charset=utf-8";
+	return XZ_OK;
+}
+
+static enum xz_result h_meta_entities(struct request *req)
+{
+	json_t *roles = json_array();
+	for (size_t i = 0; auth_role_at(i); i++)
+		json_array_append_new(roles, json_pack("{s:s, s:s}", "name", auth_role_at(i)->name,
+		                                       "label", auth_role_at(i)->label));
+	req->reply = json_pack("{s:o, s:o}", "entities", model_to_json(), "roles", roles);
+	return XZ_OK;
+}
+
+static enum xz_result h_openapi(struct request *req)
+{
+	req->reply = openapi_document();
+	return XZ_OK;
+}
+
+/* ---- sign-in ---- */
+
+static void set_session_cookie(struct request *req, const char *token)
+{
+	if (token)
+		snprintf(req->set_cookie, sizeof(req->set_cookie),
+		         AUTH_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict", token);
+	else
+		snprintf(req->set_cookie, sizeof(req->set_cookie),
+		         AUTH_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+}
+
+static json_t *session_reply(struct request *req)
+{
+	return json_pack("{s:o, s:s, s:b}", "user", auth_user_json(&req->who), "csrf_token",
+	                 req->who.csrf, "must_change_password", req->who.must_change_password);
+}
+
+static enum xz_result h_login(struct request *req)
+{
+	json_t *body = NULL;
+	enum xz_result r = http_json_body(req, &body);
+	if (r)
+		return r;
+	const char *user = json_string_value(json_object_get(body, "username"));
+	const char *pw = json_string_value(json_object_get(body, "password"));
+	if (!user || !pw || !*user || !*pw) {
+		snprintf(req->message, sizeof(req->message), "请输入用户名和密码");
+		json_decref(body);
+		return XZ_ERR_BAD_REQUEST;
+	}
+	char token[65];
+	const char *ua = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "User-Agent");
+	r = auth_login(req->db, user, pw, req->ip, ua, token, &req->who);
+	json_decref(body);
+	if (r)
+		return r;
+	set_session_cookie(req, token);
+	req->reply = session_reply(req);
+	return XZ_OK;
+}
+
+static enum xz_result h_logout(struct request *req)
+{
+	if (req->who.via_cookie) {
+		enum xz_result r = auth_logout(req->db, &req->who);
+		if (r)
+			return r;
+		set_session_cookie(req, NULL);
+	}
+	req->reply = json_pack("{s:b}", "ok", 1);
+	return XZ_OK;
+}
+
+static enum xz_result h_me(struct request *req)
+{
+	req->reply = session_reply(req);
+	return XZ_OK;
+}
+
+static enum xz_result h_password(struct request *req)
+{
+	json_t *body = NULL;
+	enum xz_result r = http_json_body(req, &body);
+	if (r)
+		return r;
+	const char *old_pw = json_string_value(json_object_get(body, "old_password"));
+	const char *new_pw = json_string_value(json_object_get(body, "new_password"));
+	if (!old_pw || !new_pw) {
+		snprintf(req->message, sizeof(req->message), "请提供原密码 old_password 和新密码 new_password");
+		json_decref(body);
+		return XZ_ERR_BAD_REQUEST;
+	}
+	char token[65], msg[200] = "";
+	r = auth_change_password(req->db, &req->who, old_pw, new_pw, token, msg, sizeof(msg));
+	json_decref(body);
+	if (r) {
+		snprintf(req->message, sizeof(req->message), "%s", msg);
+		return r;
+	}
+	set_session_cookie(req, token);
+	req->reply = session_reply(req);
+	return XZ_OK;
+}
+
+/* ---- generic entity routes ---- */
+
+struct entity_call {
+	struct engine_ctx ctx;
+	json_t *out;
+};
+
+static void begin(struct request *req, struct entity_call *c)
+{
+	engine_ctx_init(&c->ctx, req->db, &req->who.actor);
+	const char *confirm = http_arg(req, "confirm");
+	c->ctx.confirm_warnings = confirm && (!strcmp(confirm, "1") || !strcmp(confirm, "true"));
+	c->out = NULL;
+}
+
+/* Hands the engine's result or its error details to the reply. */
+static enum xz_result finish(struct request *req, struct entity_call *c, enum xz_result r)
+{
+	if (r) {
+		req->details = json_incref(c->ctx.errs.details);
+		if (c->ctx.message[0])
+			snprintf(req->message, sizeof(req->message), "%s", c->ctx.message);
+	} else {
+		if (json_array_size(c->ctx.errs.warnings) && c->out)
+			json_object_set(c->out, "_warnings", c->ctx.errs.warnings);
+		req->reply = c->out;
+	}
+	engine_ctx_free(&c->ctx);
+	return r;
+}
+
+static enum xz_result h_list(struct request *req)
+{
+	struct entity_call c;
+	begin(req, &c);
+	return finish(req, &c, engine_list(&c.ctx, req->entity, req->args, req->nargs, &c.out));
+}
+
+static enum xz_result h_get(struct request *req)
+{
+	struct entity_call c;
+	begin(req, &c);
+	return finish(req, &c, engine_get(&c.ctx, req->entity, req->id, &c.out));
+}
+
+static enum xz_result h_create(struct request *req)
+{
+	json_t *body = NULL;
+	enum xz_result r = http_json_body(req, &body);
+	if (r)
+		return r;
+	struct entity_call c;
+	begin(req, &c);
+	r = engine_create(&c.ctx, req->entity, body, &c.out);
+	json_decref(body);
+	if (!r)
+		req->status = 201;
+	return finish(req, &c, r);
+}
+
+static enum xz_result h_update(struct request *req)
+{
+	json_t *body = NULL;
+	enum xz_result r = http_json_body(req, &body);
+	if (r)
+		return r;
+	struct entity_call c;
+	begin(req, &c);
+	r = engine_update(&c.ctx, req->entity, req->id, body, &c.out);
+	json_decref(body);
+	return finish(req, &c, r);
+}
+
+static enum xz_result h_delete(struct request *req)
+{
+	struct entity_call c;
+	begin(req, &c);
+	enum xz_result r = engine_delete(&c.ctx, req->entity, req->id);
+	if (!r)
+		c.out = json_pack("{s:b, s:I}", "deleted", 1, "id", (json_int_t)req->id);
+	return finish(req, &c, r);
+}
+
+const struct route http_routes[] = {
+	{"GET", "/healthz", h_healthz, PERM_NONE, ROUTE_PUBLIC, "健康检查"},
+	{"GET", "/metrics", h_metrics, PERM_NONE, ROUTE_PUBLIC, "Prometheus 指标"},
+	{"GET", "/api/v1/openapi.json", h_openapi, PERM_NONE, ROUTE_PUBLIC, "OpenAPI 3 接口描述"},
+	{"POST", "/api/v1/auth/login", h_login, PERM_NONE, ROUTE_PUBLIC, "登录"},
+	{"POST", "/api/v1/auth/logout", h_logout, PERM_NONE, ROUTE_PW_CHANGE, "退出登录"},
+	{"GET", "/api/v1/auth/me", h_me, PERM_NONE, ROUTE_PW_CHANGE, "当前用户与 CSRF 令牌"},
+	{"POST", "/api/v1/auth/password", h_password, PERM_NONE, ROUTE_PW_CHANGE, "修改本人密码"},
+	{"GET", "/api/v1/meta/entities", h_meta_entities, PERM_NONE, 0, "实体描述（界面表单与列表）"},
+	{"GET", "/api/v1/:entity", h_list, PERM_ENTITY_READ, ROUTE_ENTITY, "列表查询"},
+	{"POST", "/api/v1/:entity", h_create, PERM_ENTITY_WRITE, ROUTE_ENTITY, "新增"},
+	{"GET", "/api/v1/:entity/:id", h_get, PERM_ENTITY_READ, ROUTE_ENTITY, "查看"},
+	{"PATCH", "/api/v1/:entity/:id", h_update, PERM_ENTITY_WRITE, ROUTE_ENTITY, "修改"},
+	{"DELETE", "/api/v1/:entity/:id", h_delete, PERM_ENTITY_WRITE, ROUTE_ENTITY, "删除"},
+};
+
+const size_t http_route_count = sizeof(http_routes) / sizeof(http_routes[0]);

@@ -1,0 +1,477 @@
+/*
+ * The libmicrohttpd server: accepts requests on a thread pool sized to the
+ * cores, collects bodies up to a limit, authenticates, checks CSRF and
+ * permissions from the route table, dispatches, and serializes replies.
+ * Anything outside /api/ and the probes is the built front end, with
+ * history-mode routes falling back to index.html.
+ */
+#include "auth/audit.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "http/http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define METRIC_STATIC (http_route_count)
+#define METRIC_UNMATCHED (http_route_count + 1)
+
+static struct store_pool *pool;
+static const struct server_config *config;
+
+/* ---- helpers for handlers ---- */
+
+const char *http_arg(struct request *req, const char *name)
+{
+	for (size_t i = 0; i < req->nargs; i++)
+		if (!strcmp(req->args[i].key, name))
+			return req->args[i].value;
+	return NULL;
+}
+
+enum xz_result http_json_body(struct request *req, json_t **out)
+{
+	json_error_t err;
+	*out = NULL;
+	if (!req->body.len) {
+		snprintf(req->message, sizeof(req->message), "请求体为空，应为 JSON 对象");
+		return XZ_ERR_BAD_REQUEST;
+	}
+	json_t *j = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &err);
+	if (!j) {
+		snprintf(req->message, sizeof(req->message), "请求体不是有效的 JSON（第%d行第%d列）：%s",
+		         err.line, err.column, err.text);
+		return XZ_ERR_BAD_REQUEST;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		snprintf(req->message, sizeof(req->message), "请求体应为 JSON 对象");
+		return XZ_ERR_BAD_REQUEST;
+	}
+	*out = j;
+	return XZ_OK;
+}
+
+json_t *http_error_body(enum xz_result r, const char *message, json_t *details)
+{
+	const struct xz_result_info *info = result_info(r);
+	json_t *err = json_pack("{s:s, s:s}", "code", info->code, "message",
+	                        message && *message ? message : info->message);
+	if (details && json_array_size(details))
+		json_object_set(err, "details", details);
+	return json_pack("{s:o}", "error", err);
+}
+
+/* ---- routing ---- */
+
+static bool match_path(const char *pattern, const char *path, struct request *req)
+{
+	size_t np = 0;
+	const char *p = pattern, *u = path;
+	while (*p && *u) {
+		if (*p != '/' || *u != '/')
+			return false;
+		p++, u++;
+		const char *pe = strchrnul(p, '/'), *ue = strchrnul(u, '/');
+		if (*p == ':') {
+			if (ue == u || np >= 4)
+				return false;
+			req->path_params[np++] = arena_strndup(&req->arena, u, (size_t)(ue - u));
+		} else if ((size_t)(pe - p) != (size_t)(ue - u) || strncmp(p, u, (size_t)(pe - p))) {
+			return false;
+		}
+		p = pe, u = ue;
+	}
+	return !*p && !*u;
+}
+
+/* Finds the route; *method_mismatch is set when the path exists under
+ * another method. */
+static const struct route *find_route(struct request *req, bool *method_mismatch)
+{
+	*method_mismatch = false;
+	for (size_t i = 0; i < http_route_count; i++) {
+		const struct route *r = &http_routes[i];
+		memset(req->path_params, 0, sizeof(req->path_params));
+		if (!match_path(r->path, req->url, req))
+			continue;
+		if (r->flags & ROUTE_ENTITY) {
+			const struct entity *e = model_find(req->path_params[0]);
+			if (!e)
+				continue;
+			req->entity = e;
+		}
+		if (strcmp(r->method, req->method)) {
+			*method_mismatch = true;
+			continue;
+		}
+		req->route_index = i;
+		return r;
+	}
+	return NULL;
+}
+
+/* ---- replies ---- */
+
+static void add_common_headers(struct MHD_Response *resp)
+{
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+}
+
+static enum MHD_Result send_text(struct request *req)
+{
+	size_t len = req->text.len;
+	struct MHD_Response *resp =
+	        MHD_create_response_from_buffer(len, buf_steal(&req->text), MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, "Content-Type", req->text_type);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	add_common_headers(resp);
+	enum MHD_Result ret = MHD_queue_response(req->conn, (unsigned)req->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result send_json(struct request *req)
+{
+	if (req->text_type && req->status < 400)
+		return send_text(req);
+	char *text = json_dumps(req->reply ? req->reply : json_null(),
+	                        JSON_COMPACT | JSON_REAL_PRECISION(15));
+	struct MHD_Response *resp =
+	        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	add_common_headers(resp);
+	if (req->set_cookie[0])
+		MHD_add_response_header(resp, "Set-Cookie", req->set_cookie);
+	if (req->status == 401)
+		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"xinzhi\"");
+	enum MHD_Result ret = MHD_queue_response(req->conn, (unsigned)req->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static void fail(struct request *req, enum xz_result r)
+{
+	json_t *details = req->details;
+	const char *message = req->message[0] ? req->message : NULL;
+	char buf[300];
+	if (!message && r == XZ_ERR_VALIDATION && json_array_size(details)) {
+		const char *first = json_string_value(
+		        json_object_get(json_array_get(details, 0), "message"));
+		if (json_array_size(details) == 1)
+			snprintf(buf, sizeof(buf), "%s", first);
+		else
+			snprintf(buf, sizeof(buf), "%zu 项数据未通过校验：%s 等",
+			         json_array_size(details), first);
+		message = buf;
+	}
+	json_decref(req->reply);
+	req->reply = http_error_body(r, message, details);
+	req->status = result_info(r)->http_status;
+}
+
+/* ---- static front end ---- */
+
+static const char *mime_type(const char *path)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},   {".json", "application/json"},
+		{".svg", "image/svg+xml"},             {".png", "image/png"},
+		{".ico", "image/x-icon"},              {".woff2", "font/woff2"},
+		{".woff", "font/woff"},                {".ttf", "font/ttf"},
+		{".map", "application/json"},          {".txt", "text/plain; charset=utf-8"},
+	};
+	const char *dot = strrchr(path, '.');
+	for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(dot, types[i].ext))
+			return types[i].type;
+	return "application/octet-stream";
+}
+
+static enum MHD_Result send_file(struct request *req, const char *path, bool immutable)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return MHD_NO;
+	}
+	struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
+	MHD_add_response_header(resp, "Content-Type", mime_type(path));
+	MHD_add_response_header(resp, "Cache-Control",
+	                        immutable ? "public, max-age=31536000, immutable" : "no-cache");
+	add_common_headers(resp);
+	if (!strcmp(mime_type(path), "text/html; charset=utf-8"))
+		MHD_add_response_header(resp, "Content-Security-Policy",
+		                        "default-src 'self'; img-src 'self' data:; "
+		                        "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+	req->status = 200;
+	enum MHD_Result ret = MHD_queue_response(req->conn, 200, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static bool safe_path(const char *url)
+{
+	return !strstr(url, "..") && !strchr(url, '\\') && url[0] == '/';
+}
+
+static enum MHD_Result serve_static(struct request *req)
+{
+	req->route_index = METRIC_STATIC;
+	if (config->web_dir && safe_path(req->url) &&
+	    (!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD"))) {
+		char path[1024];
+		bool asset = !strncmp(req->url, "/assets/", 8);
+		snprintf(path, sizeof(path), "%s%s", config->web_dir, req->url);
+		if (strcmp(req->url, "/") && send_file(req, path, asset) == MHD_YES)
+			return MHD_YES;
+		/* history-mode routes: any page path gets the app shell */
+		if (!asset && !strchr(strrchr(req->url, '/'), '.')) {
+			snprintf(path, sizeof(path), "%s/index.html", config->web_dir);
+			if (send_file(req, path, false) == MHD_YES)
+				return MHD_YES;
+		}
+	}
+	req->route_index = METRIC_UNMATCHED;
+	snprintf(req->message, sizeof(req->message), "找不到 %s", req->url);
+	fail(req, XZ_ERR_NOT_FOUND);
+	return send_json(req);
+}
+
+/* ---- authentication and dispatch ---- */
+
+static const char *header(struct request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+static enum xz_result authenticate(struct request *req)
+{
+	const char *authz = header(req, "Authorization");
+	if (authz && !strncmp(authz, "Bearer ", 7))
+		return auth_bearer(req->db, authz + 7, req->ip, &req->who);
+	const char *cookie = MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, AUTH_COOKIE);
+	if (cookie)
+		return auth_session(req->db, cookie, req->ip, &req->who);
+	return XZ_ERR_UNAUTHENTICATED;
+}
+
+static unsigned needed_perm(const struct route *r, const struct entity *e)
+{
+	if (r->perm == PERM_ENTITY_READ)
+		return e->perm_read;
+	if (r->perm == PERM_ENTITY_WRITE)
+		return e->perm_write;
+	return r->perm;
+}
+
+static enum xz_result dispatch(struct request *req)
+{
+	bool method_mismatch;
+	const struct route *r = find_route(req, &method_mismatch);
+	if (!r) {
+		req->route_index = METRIC_UNMATCHED;
+		return method_mismatch ? XZ_ERR_METHOD : XZ_ERR_NOT_FOUND;
+	}
+	req->route = r;
+	if (req->too_large) {
+		snprintf(req->message, sizeof(req->message), "请求内容超过 %zu 字节的上限",
+		         config->max_body);
+		return XZ_ERR_TOO_LARGE;
+	}
+	if (!(r->flags & ROUTE_PUBLIC)) {
+		enum xz_result a = authenticate(req);
+		if (a)
+			return a;
+		req->signed_in = true;
+		bool safe = !strcmp(req->method, "GET") || !strcmp(req->method, "HEAD");
+		if (req->who.via_cookie && !safe) {
+			const char *csrf = header(req, "X-CSRF-Token");
+			if (!csrf || !util_streq_ct(csrf, req->who.csrf))
+				return XZ_ERR_CSRF;
+		}
+		if (req->who.must_change_password && !(r->flags & ROUTE_PW_CHANGE))
+			return XZ_ERR_PASSWORD_CHANGE;
+		unsigned perm = needed_perm(r, req->entity);
+		if (perm == PERM_NONE && (r->perm & (PERM_ENTITY_READ | PERM_ENTITY_WRITE)))
+			return XZ_ERR_FORBIDDEN; /* the entity cannot be written at all */
+		if ((req->who.actor.perms & perm) != perm) {
+			json_t *d = json_pack("{s:s, s:s}", "method", req->method, "path", req->url);
+			audit_write(req->db, &req->who.actor, "access_denied", req->entity ? req->entity->name : NULL,
+			            0, "forbidden", d);
+			json_decref(d);
+			return XZ_ERR_FORBIDDEN;
+		}
+	}
+	if (r->flags & ROUTE_ENTITY && req->path_params[1]) {
+		char *end;
+		long long id = strtoll(req->path_params[1], &end, 10);
+		if (*end || id <= 0)
+			return XZ_ERR_NOT_FOUND;
+		req->id = id;
+	}
+	return r->fn(req);
+}
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+	(void)kind;
+	struct request *req = cls;
+	if (req->nargs >= 64)
+		return MHD_NO;
+	req->args[req->nargs].key = arena_strdup(&req->arena, key);
+	req->args[req->nargs].value = arena_strdup(&req->arena, value ? value : "");
+	req->nargs++;
+	return MHD_YES;
+}
+
+static void client_ip(struct request *req)
+{
+	const union MHD_ConnectionInfo *ci =
+	        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(req->ip, sizeof(req->ip), "unknown");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, req->ip, sizeof(req->ip));
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, req->ip,
+		          sizeof(req->ip));
+}
+
+static bool is_api(const char *url)
+{
+	return !strncmp(url, "/api/", 5) || !strcmp(url, "/healthz") || !strcmp(url, "/metrics");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+	(void)cls, (void)version;
+	struct request *req = *con_cls;
+	if (!req) {
+		req = xcalloc(1, sizeof(*req));
+		arena_init(&req->arena);
+		req->conn = conn;
+		req->started = util_now_mono();
+		*con_cls = req;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (req->body.len + *upload_data_size > config->max_body)
+			req->too_large = true;
+		else
+			buf_append(&req->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	req->method = method;
+	req->url = url;
+	req->status = 200;
+	client_ip(req);
+	if (!is_api(url))
+		return serve_static(req);
+	req->args = arena_alloc(&req->arena, 64 * sizeof(struct kv));
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, req);
+	req->db = store_pool_get(pool);
+	enum xz_result r = dispatch(req);
+	if (r)
+		fail(req, r);
+	store_pool_put(pool, req->db);
+	req->db = NULL;
+	return send_json(req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	(void)cls, (void)conn, (void)toe;
+	struct request *req = *con_cls;
+	if (!req)
+		return;
+	if (req->method)
+		metrics_observe(req->route_index, req->status, util_now_mono() - req->started);
+	json_decref(req->reply);
+	json_decref(req->details);
+	buf_free(&req->body);
+	buf_free(&req->text);
+	arena_free(&req->arena);
+	free(req);
+	*con_cls = NULL;
+}
+
+static bool parse_listen(const char *listen, struct sockaddr_in *sa)
+{
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || (size_t)(colon - listen) >= sizeof(host))
+		return false;
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = '\0';
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port <= 0 || port > 65535)
+		return false;
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons((uint16_t)port);
+	return inet_pton(AF_INET, host[0] ? host : "127.0.0.1", &sa->sin_addr) == 1;
+}
+
+int http_serve(const struct server_config *cfg)
+{
+	struct sockaddr_in sa;
+	config = cfg;
+	if (!parse_listen(cfg->listen, &sa)) {
+		fprintf(stderr, "xinzhi: 监听地址“%s”无效，应为 IP:端口，如 127.0.0.1:8080\n",
+		        cfg->listen);
+		return 2;
+	}
+	if (store_pool_open(cfg->db_url, cfg->threads + 1, &pool))
+		return 1;
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL); /* MHD threads inherit the mask */
+	signal(SIGPIPE, SIG_IGN);
+	struct MHD_Daemon *d = MHD_start_daemon(
+	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+	        on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT,
+	        (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
+	        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE,
+	        (unsigned)1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "xinzhi: 无法在 %s 上监听：%s\n", cfg->listen, strerror(errno));
+		store_pool_close(pool);
+		return 1;
+	}
+	log_info("xinzhi %s serving %s on http://%s/ (%d threads)", XZ_VERSION, cfg->db_url,
+	         cfg->listen, cfg->threads);
+	int sig = 0;
+	sigwait(&set, &sig);
+	log_info("signal %d: shutting down", sig);
+	MHD_stop_daemon(d);
+	store_pool_close(pool);
+	return 0;
+}

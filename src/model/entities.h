@@ -1,0 +1,18 @@
+/*
+ * The descriptor table and the validation hooks it names. The hooks live in
+ * src/domain/structure.c; they see the merged row and report through model_error().
+ */
+#ifndef XZ_ENTITIES_H
+#define XZ_ENTITIES_H
+
+#include "model/model.h"
+
+extern const struct entity model_entities[];
+extern const size_t model_entity_count;
+
+void structure_segment_validate(const struct entity *e, struct store *db, long long id,
+                                json_t *row, struct model_errors *errs);
+void structure_enterprise_validate(const struct entity *e, struct store *db, long long id,
+                                   json_t *row, struct model_errors *errs);
+
+#endif

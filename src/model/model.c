@@ -1,0 +1,203 @@
+/*
+ * Lookups over the descriptor table, its self-check, and its JSON form for
+ * the meta endpoint and the UI.
+ */
+#include "model/entities.h"
+#include "model/model.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static void add_detail(json_t *arr, const char *field, const char *code, const char *fmt,
+                       va_list ap)
+{
+	char msg[512];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	json_t *d = json_pack("{s:s, s:s, s:s}", "field", field ? field : "", "code", code,
+	                      "message", msg);
+	json_array_append_new(arr, d);
+}
+
+void model_error(struct model_errors *errs, const char *field, const char *code, const char *fmt,
+                 ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_detail(errs->details, field, code, fmt, ap);
+	va_end(ap);
+}
+
+void model_warning(struct model_errors *errs, const char *field, const char *code,
+                   const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_detail(errs->warnings, field, code, fmt, ap);
+	va_end(ap);
+}
+
+const struct entity *model_find(const char *name)
+{
+	for (size_t i = 0; i < model_entity_count; i++)
+		if (!strcmp(model_entities[i].name, name))
+			return &model_entities[i];
+	return NULL;
+}
+
+const struct entity *model_at(size_t i)
+{
+	return i < model_entity_count ? &model_entities[i] : NULL;
+}
+
+size_t model_count(void)
+{
+	return model_entity_count;
+}
+
+const struct field *model_field(const struct entity *e, const char *name)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (!strcmp(e->fields[i].name, name))
+			return &e->fields[i];
+	return NULL;
+}
+
+const struct link *model_link(const struct entity *e, const char *name)
+{
+	for (size_t i = 0; i < e->nlinks; i++)
+		if (!strcmp(e->links[i].name, name))
+			return &e->links[i];
+	return NULL;
+}
+
+const char *model_type_name(enum field_type t)
+{
+	static const char *names[] = {
+		[FT_TEXT] = "text",     [FT_INT] = "integer", [FT_DECIMAL] = "decimal",
+		[FT_DATE] = "date",     [FT_ENUM] = "enum",   [FT_REF] = "ref",
+		[FT_TAGS] = "tags",     [FT_BOOL] = "bool",   [FT_IDCARD] = "idcard",
+		[FT_USCC] = "uscc",     [FT_MOBILE] = "mobile", [FT_DATETIME] = "datetime",
+	};
+	return names[t];
+}
+
+static int problem(const struct entity *e, const char *what, const char *name)
+{
+	fprintf(stderr, "descriptor %s: %s%s%s\n", e->name, what, name ? ": " : "",
+	        name ? name : "");
+	return 1;
+}
+
+/* A scope path must be a chain of FT_REF fields ending at a region reference. */
+static int check_scope(const struct entity *e)
+{
+	if (!e->scope || !*e->scope)
+		return (e->scope && strcmp(e->name, "region")) ? problem(e, "empty scope outside region", NULL) : 0;
+	char path[128];
+	snprintf(path, sizeof(path), "%s", e->scope);
+	const struct entity *cur = e;
+	char *save = NULL;
+	for (char *hop = strtok_r(path, ".", &save); hop; hop = strtok_r(NULL, ".", &save)) {
+		const struct field *f = model_field(cur, hop);
+		if (!f || f->type != FT_REF)
+			return problem(e, "scope hop is not a reference field", hop);
+		cur = model_find(f->ref);
+		if (!cur)
+			return problem(e, "scope hop references unknown entity", f->ref);
+	}
+	return strcmp(cur->name, "region") ? problem(e, "scope path does not end at region", e->scope) : 0;
+}
+
+int model_check(void)
+{
+	int bad = 0;
+	for (size_t i = 0; i < model_entity_count; i++) {
+		const struct entity *e = &model_entities[i];
+		if (!e->name || !e->table || !e->label || !e->nfields)
+			bad += problem(e, "missing name, table, label or fields", NULL);
+		if (e->display && !model_field(e, e->display))
+			bad += problem(e, "display field not found", e->display);
+		for (size_t j = 0; j < model_entity_count; j++)
+			if (j != i && !strcmp(e->name, model_entities[j].name))
+				bad += problem(e, "duplicate entity name", NULL);
+		for (size_t k = 0; k < e->nfields; k++) {
+			const struct field *f = &e->fields[k];
+			if (!f->label || !*f->label)
+				bad += problem(e, "field without label", f->name);
+			if (f->type == FT_ENUM && (!f->enum_values || !f->enum_values[0]))
+				bad += problem(e, "enum without values", f->name);
+			if (f->type == FT_REF && (!f->ref || !model_find(f->ref)))
+				bad += problem(e, "reference to unknown entity", f->name);
+			if (f->type != FT_REF && f->ref)
+				bad += problem(e, "ref set on a non-reference field", f->name);
+			for (size_t m = k + 1; m < e->nfields; m++)
+				if (!strcmp(f->name, e->fields[m].name))
+					bad += problem(e, "duplicate field", f->name);
+		}
+		for (size_t k = 0; k < e->nlinks; k++)
+			if (!model_find(e->links[k].entity))
+				bad += problem(e, "link to unknown entity", e->links[k].name);
+		if (e->default_sort) {
+			const char *s = e->default_sort[0] == '-' ? e->default_sort + 1 : e->default_sort;
+			if (strcmp(s, "id") && !model_field(e, s))
+				bad += problem(e, "default sort field not found", s);
+		}
+		bad += check_scope(e);
+	}
+	return bad;
+}
+
+static json_t *field_json(const struct field *f)
+{
+	json_t *j = json_pack("{s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "name",
+	                      f->name, "type", model_type_name(f->type), "label", f->label,
+	                      "required", !!(f->flags & F_REQUIRED), "unique",
+	                      !!(f->flags & F_UNIQUE), "searchable", !!(f->flags & F_SEARCH),
+	                      "filterable", !!(f->flags & F_FILTER), "sortable",
+	                      !!(f->flags & F_SORT), "sensitive", !!(f->flags & F_SENSITIVE),
+	                      "readonly", !!(f->flags & F_READONLY), "list", !!(f->flags & F_LIST));
+	if (f->flags & F_NATKEY)
+		json_object_set_new(j, "natural_key", json_true());
+	if (f->enum_values) {
+		json_t *vals = json_array();
+		for (const char *const *v = f->enum_values; *v; v++)
+			json_array_append_new(vals, json_string(*v));
+		json_object_set_new(j, "enum", vals);
+	}
+	if (f->ref)
+		json_object_set_new(j, "ref", json_string(f->ref));
+	if (f->type == FT_TEXT)
+		json_object_set_new(j, "max_len", json_integer(f->max_len ? f->max_len : 200));
+	if (f->min < f->max) {
+		json_object_set_new(j, "min", json_real(f->min));
+		json_object_set_new(j, "max", json_real(f->max));
+	}
+	if (f->help)
+		json_object_set_new(j, "help", json_string(f->help));
+	return j;
+}
+
+json_t *model_to_json(void)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < model_entity_count; i++) {
+		const struct entity *e = &model_entities[i];
+		json_t *fields = json_array(), *links = json_array();
+		for (size_t k = 0; k < e->nfields; k++)
+			json_array_append_new(fields, field_json(&e->fields[k]));
+		for (size_t k = 0; k < e->nlinks; k++)
+			json_array_append_new(links,
+			                      json_pack("{s:s, s:s, s:s}", "name", e->links[k].name,
+			                                "label", e->links[k].label, "entity",
+			                                e->links[k].entity));
+		json_array_append_new(
+		        arr, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:b, s:b, s:b, s:o, s:o}", "name",
+		                       e->name, "label", e->label, "group", e->group, "display",
+		                       e->display, "default_sort", e->default_sort, "soft_delete",
+		                       !!(e->flags & E_SOFT_DELETE), "readonly",
+		                       !!(e->flags & E_READONLY), "scoped", e->scope != NULL,
+		                       "fields", fields, "links", links));
+	}
+	return arr;
+}

@@ -1,0 +1,143 @@
+/*
+ * Entity descriptors: each entity is declared once, as data, and the engine,
+ * import/export, validation, permissions, audit, OpenAPI and the UI's forms
+ * all read the same declaration. A descriptor names its table, its fields
+ * (type, zh-CN label, flags, enum values, referenced entity), its
+ * many-to-many links, whether it is soft-deleted, which permission writing
+ * it needs, and its scope path: the chain of reference fields by which a row
+ * reaches a region ("region_id", "enterprise_id.region_id"), which the engine
+ * turns into one data-scope filter for every read and write.
+ *
+ * Descriptors are static and immutable; nothing here is freed.
+ */
+#ifndef XZ_MODEL_H
+#define XZ_MODEL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum field_type {
+	FT_TEXT,
+	FT_INT,
+	FT_DECIMAL,
+	FT_DATE,
+	FT_ENUM,
+	FT_REF,
+	FT_TAGS,
+	FT_BOOL,
+	FT_IDCARD, /* 身份证号, GB 11643 */
+	FT_USCC,   /* 统一社会信用代码, GB 32100 */
+	FT_MOBILE,
+	FT_DATETIME, /* system-set timestamps, read-only */
+};
+
+enum field_flag {
+	F_REQUIRED = 1u << 0,
+	F_UNIQUE = 1u << 1,    /* unique among live rows */
+	F_SEARCH = 1u << 2,    /* included in q text search */
+	F_FILTER = 1u << 3,    /* offered as a list filter in the UI */
+	F_SORT = 1u << 4,      /* offered as a sort key */
+	F_SENSITIVE = 1u << 5, /* masked in lists and exports */
+	F_NATKEY = 1u << 6,    /* part of the natural key (unique together) */
+	F_READONLY = 1u << 7,  /* set by the system, never by a client */
+	F_LIST = 1u << 8,      /* shown as a column in list views */
+};
+
+enum perm {
+	PERM_NONE = 0,
+	PERM_DATA_READ = 1u << 0,
+	PERM_DATA_WRITE = 1u << 1,
+	PERM_STRUCTURE_WRITE = 1u << 2, /* regions, clusters, chains, segments */
+	PERM_USER_ADMIN = 1u << 3,
+	PERM_AUDIT_READ = 1u << 4,
+	/* pseudo-permissions in the route table, resolved through the entity */
+	PERM_ENTITY_READ = 1u << 29,
+	PERM_ENTITY_WRITE = 1u << 30,
+};
+
+struct field {
+	const char *name;
+	enum field_type type;
+	const char *label;
+	unsigned flags;
+	const char *const *enum_values; /* FT_ENUM: NULL-terminated */
+	const char *ref;                /* FT_REF: referenced entity name */
+	int max_len;                    /* FT_TEXT: max characters (0 = 200) */
+	double min, max;                /* FT_INT/FT_DECIMAL bounds when min < max */
+	const char *help;               /* zh-CN hint for forms */
+};
+
+/* A many-to-many link stored in its own table, exposed as an array of ids. */
+struct link {
+	const char *name;   /* JSON name, e.g. "segment_ids" */
+	const char *label;  /* zh-CN */
+	const char *table;  /* link table */
+	const char *self;   /* column holding this entity's id */
+	const char *other;  /* column holding the other entity's id */
+	const char *entity; /* the other entity */
+};
+
+struct entity;
+struct json_t;
+struct model_errors;
+
+/* Extra validation beyond field types: row is the merged record (existing
+ * values overlaid with the change; id is 0 on create); report problems with
+ * model_error(). Hooks live in src/domain/ and may read the database. */
+struct store;
+typedef void (*model_validate_hook)(const struct entity *e, struct store *db, long long id,
+                                    json_t *row, struct model_errors *errs);
+
+enum entity_flag {
+	E_SOFT_DELETE = 1u << 0,
+	E_READONLY = 1u << 1, /* no create/update/delete through the API */
+	E_NO_TIMESTAMPS = 1u << 2,
+};
+
+struct entity {
+	const char *name;  /* API path segment and descriptor key */
+	const char *table;
+	const char *label; /* zh-CN */
+	const char *group; /* UI work area: 产业链, 人才, 干部, 组织, 台账, 系统 */
+	const struct field *fields;
+	size_t nfields;
+	const struct link *links;
+	size_t nlinks;
+	unsigned flags;
+	const char *display;      /* field naming a row in pickers and labels */
+	const char *default_sort; /* e.g. "-id" */
+	/* Scope path to a region reference; "" marks the region entity itself;
+	 * NULL means unscoped (city-wide reference data). */
+	const char *scope;
+	unsigned perm_read, perm_write;
+	model_validate_hook validate;
+};
+
+/* Validation errors collected by the engine and hooks. */
+struct model_errors {
+	json_t *details; /* array of {field, code, message[, row]} */
+	json_t *warnings; /* array of {field, code, message} that a confirm may accept */
+};
+
+void model_error(struct model_errors *errs, const char *field, const char *code,
+                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void model_warning(struct model_errors *errs, const char *field, const char *code,
+                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+const struct entity *model_find(const char *name);
+const struct entity *model_at(size_t i); /* NULL past the end */
+size_t model_count(void);
+const struct field *model_field(const struct entity *e, const char *name);
+const struct link *model_link(const struct entity *e, const char *name);
+const char *model_type_name(enum field_type t);
+
+/* Checks every descriptor for internal consistency (references resolve,
+ * scope paths end at region, enums have values, display field exists).
+ * Returns the number of problems, each printed to stderr. */
+int model_check(void);
+
+/* The descriptors as JSON, for /api/v1/meta/entities. Caller owns the result. */
+json_t *model_to_json(void);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * The database behind one interface. Callers write SQL with '?' placeholders
+ * and bind every value; a backend rewrites placeholders to its own form, so
+ * the same statement text runs on each dialect. SQL that differs between
+ * dialects (tag containment, LIKE escapes, schema) comes from the store_sql_*
+ * helpers and the per-dialect migrations, never from callers.
+ *
+ * Ownership: store_open() returns a connection the caller closes with
+ * store_close(); a statement from store_prepare() is finalized with
+ * store_finalize(). Text returned by store_column_text() belongs to the
+ * statement and is valid until the next step or finalize. A connection is
+ * used by one thread at a time; struct store_pool hands connections to
+ * threads.
+ */
+#ifndef XZ_STORE_H
+#define XZ_STORE_H
+
+#include "core/buf.h"
+#include "core/result.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct store;
+struct store_stmt;
+
+enum store_dialect { STORE_SQLITE, STORE_POSTGRES };
+
+enum store_step { STORE_ROW, STORE_DONE, STORE_FAIL };
+
+enum store_type { STORE_NULL, STORE_INT, STORE_FLOAT, STORE_TEXT };
+
+/* Opens (creating if needed) the database at url: a file path for SQLite.
+ * Applies pending migrations. Fails with XZ_ERR_STORE and a message on
+ * stderr when the file cannot be opened or a migration fails. */
+enum xz_result store_open(const char *url, struct store **out);
+void store_close(struct store *db);
+enum store_dialect store_dialect(const struct store *db);
+const char *store_errmsg(struct store *db);
+/* schema version after migrations */
+int store_schema_version(struct store *db);
+
+/* Write transaction: on SQLite BEGIN IMMEDIATE, so the write lock is taken
+ * up front and concurrent writers queue on the busy timeout instead of
+ * failing at commit. */
+enum xz_result store_begin(struct store *db);
+enum xz_result store_commit(struct store *db);
+void store_rollback(struct store *db);
+bool store_in_tx(struct store *db);
+
+/* Runs parameterless SQL (DDL, PRAGMA); several statements allowed. */
+enum xz_result store_exec(struct store *db, const char *sql);
+
+enum xz_result store_prepare(struct store *db, const char *sql, struct store_stmt **out);
+void store_bind_text(struct store_stmt *st, int idx, const char *v); /* 1-based; NULL binds NULL */
+void store_bind_int(struct store_stmt *st, int idx, int64_t v);
+void store_bind_double(struct store_stmt *st, int idx, double v);
+void store_bind_null(struct store_stmt *st, int idx);
+enum store_step store_step(struct store_stmt *st);
+/* Makes the statement ready to run again; bindings are kept. */
+void store_reset(struct store_stmt *st);
+/* The result of the last failed step: XZ_ERR_DUPLICATE for a unique
+ * violation, XZ_ERR_REFERENCED for a foreign key, XZ_ERR_BUSY, else
+ * XZ_ERR_STORE. */
+enum xz_result store_stmt_result(struct store_stmt *st);
+int store_column_count(struct store_stmt *st);
+const char *store_column_name(struct store_stmt *st, int col);
+enum store_type store_column_type(struct store_stmt *st, int col);
+const char *store_column_text(struct store_stmt *st, int col); /* NULL for SQL NULL */
+int64_t store_column_int(struct store_stmt *st, int col);
+double store_column_double(struct store_stmt *st, int col);
+void store_finalize(struct store_stmt *st);
+
+int64_t store_last_insert_id(struct store *db);
+int store_changes(struct store *db);
+
+/* Convenience: prepare, bind the given text params, step once; *out gets
+ * the first column of the first row as int (0 when no row). */
+enum xz_result store_query_int(struct store *db, const char *sql, int64_t *out, int nparams,
+                               const char *const *params);
+
+/* Dialect SQL fragments, appended to b. */
+/* "<col> contains tag ?" for a tag-list column holding a JSON array */
+void store_sql_tag_contains(struct store *db, struct buf *b, const char *col);
+/* a subquery yielding the JSON array of link.other for the row t.id */
+void store_sql_id_array(struct store *db, struct buf *b, const char *other, const char *table,
+                        const char *self);
+/* "<col> LIKE ? ESCAPE '\'" and the matching escaped pattern */
+void store_sql_like(struct store *db, struct buf *b, const char *col);
+char *store_like_pattern(const char *needle, bool prefix_only); /* caller frees */
+
+/* A fixed set of connections shared by server threads. */
+struct store_pool;
+enum xz_result store_pool_open(const char *url, int size, struct store_pool **out);
+struct store *store_pool_get(struct store_pool *p); /* blocks until one is free */
+void store_pool_put(struct store_pool *p, struct store *db);
+void store_pool_close(struct store_pool *p);
+
+#endif

@@ -1,0 +1,442 @@
+/*
+ * The SQLite backend of store.h. A connection runs in WAL mode with foreign
+ * keys on, a busy timeout, and synchronous=FULL so that a write acknowledged
+ * to a client has reached the disk (the crash tests rely on this).
+ * secure_delete overwrites freed pages so deleted personal data does not
+ * linger in the file.
+ */
+#include "core/log.h"
+#include "core/mem.h"
+#include "store/migrate.h"
+#include "store/store.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct store {
+	sqlite3 *db;
+	int tx_depth;
+};
+
+struct store_stmt {
+	struct store *db;
+	sqlite3_stmt *st;
+	int last_rc;
+};
+
+#define BUSY_TIMEOUT_MS 5000
+
+enum xz_result store_exec(struct store *db, const char *sql)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(db->db, sql, NULL, NULL, &err);
+	if (rc != SQLITE_OK) {
+		log_error("sql failed: %s", err ? err : sqlite3_errstr(rc));
+		sqlite3_free(err);
+		return rc == SQLITE_BUSY ? XZ_ERR_BUSY : XZ_ERR_STORE;
+	}
+	return XZ_OK;
+}
+
+int store_schema_version(struct store *db)
+{
+	int64_t v = 0;
+	store_query_int(db, "SELECT coalesce(max(version), 0) FROM schema_version", &v, 0, NULL);
+	return (int)v;
+}
+
+static enum xz_result migrate(struct store *db)
+{
+	enum xz_result r = store_exec(db, "CREATE TABLE IF NOT EXISTS schema_version ("
+	                                  "version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+	                                  " applied_at TEXT NOT NULL)");
+	if (r)
+		return r;
+	int have = store_schema_version(db);
+	int newest = migrations_sqlite[migrations_sqlite_count - 1].version;
+	if (have > newest) {
+		log_error("database schema version %d is newer than this program (%d); "
+		          "upgrade xinzhi",
+		          have, newest);
+		return XZ_ERR_STORE;
+	}
+	const char *limit = getenv("XINZHI_MIGRATE_TO"); /* tests build old databases */
+	int upto = limit ? atoi(limit) : newest;
+	for (size_t i = 0; i < migrations_sqlite_count; i++) {
+		const struct migration *m = &migrations_sqlite[i];
+		if (m->version <= have || m->version > upto)
+			continue;
+		if ((r = store_begin(db)))
+			return r;
+		struct store_stmt *st = NULL;
+		r = store_exec(db, m->sql);
+		if (!r)
+			r = store_prepare(db,
+			                  "INSERT INTO schema_version (version, name, applied_at)"
+			                  " VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+			                  &st);
+		if (!r) {
+			store_bind_int(st, 1, m->version);
+			store_bind_text(st, 2, m->name);
+			if (store_step(st) != STORE_DONE)
+				r = XZ_ERR_STORE;
+			store_finalize(st);
+		}
+		if (!r)
+			r = store_commit(db);
+		if (r) {
+			store_rollback(db);
+			log_error("migration %d (%s) failed", m->version, m->name);
+			return r;
+		}
+		log_debug("applied migration %d: %s", m->version, m->name);
+	}
+	return XZ_OK;
+}
+
+enum xz_result store_open(const char *url, struct store **out)
+{
+	enum xz_result r = XZ_OK;
+	struct store *db = xcalloc(1, sizeof(*db));
+	*out = NULL;
+	if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13)) {
+		fprintf(stderr, "xinzhi: 此版本尚未包含 PostgreSQL 后端：%s\n", url);
+		r = XZ_ERR_STORE;
+		goto out;
+	}
+	int rc = sqlite3_open_v2(url, &db->db,
+	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                         NULL);
+	if (rc != SQLITE_OK) {
+		fprintf(stderr, "xinzhi: 无法打开数据库 %s：%s\n", url,
+		        db->db ? sqlite3_errmsg(db->db) : sqlite3_errstr(rc));
+		r = XZ_ERR_STORE;
+		goto out;
+	}
+	sqlite3_busy_timeout(db->db, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(db->db, 1);
+	r = store_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	                   " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+	                   " PRAGMA temp_store=MEMORY;");
+	if (r) {
+		fprintf(stderr, "xinzhi: 数据库 %s 不可用：%s\n", url, sqlite3_errmsg(db->db));
+		goto out;
+	}
+	r = migrate(db);
+out:
+	if (r) {
+		if (db->db)
+			sqlite3_close(db->db);
+		free(db);
+		return r;
+	}
+	*out = db;
+	return XZ_OK;
+}
+
+void store_close(struct store *db)
+{
+	if (!db)
+		return;
+	sqlite3_close(db->db);
+	free(db);
+}
+
+enum store_dialect store_dialect(const struct store *db)
+{
+	(void)db;
+	return STORE_SQLITE;
+}
+
+const char *store_errmsg(struct store *db)
+{
+	return sqlite3_errmsg(db->db);
+}
+
+enum xz_result store_begin(struct store *db)
+{
+	if (db->tx_depth++ > 0)
+		return XZ_OK;
+	enum xz_result r = store_exec(db, "BEGIN IMMEDIATE");
+	if (r)
+		db->tx_depth = 0;
+	return r;
+}
+
+enum xz_result store_commit(struct store *db)
+{
+	if (db->tx_depth == 0)
+		return XZ_ERR_INTERNAL;
+	if (--db->tx_depth > 0)
+		return XZ_OK;
+	return store_exec(db, "COMMIT");
+}
+
+void store_rollback(struct store *db)
+{
+	/* also after a failed COMMIT, which leaves depth 0 but the
+	 * transaction open */
+	db->tx_depth = 0;
+	if (!sqlite3_get_autocommit(db->db))
+		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+bool store_in_tx(struct store *db)
+{
+	return db->tx_depth > 0;
+}
+
+enum xz_result store_prepare(struct store *db, const char *sql, struct store_stmt **out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		log_error("prepare failed: %s in: %s", sqlite3_errmsg(db->db), sql);
+		*out = NULL;
+		return XZ_ERR_STORE;
+	}
+	struct store_stmt *s = xcalloc(1, sizeof(*s));
+	s->db = db;
+	s->st = st;
+	*out = s;
+	return XZ_OK;
+}
+
+void store_bind_text(struct store_stmt *st, int idx, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st->st, idx, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st->st, idx);
+}
+
+void store_bind_int(struct store_stmt *st, int idx, int64_t v)
+{
+	sqlite3_bind_int64(st->st, idx, v);
+}
+
+void store_bind_double(struct store_stmt *st, int idx, double v)
+{
+	sqlite3_bind_double(st->st, idx, v);
+}
+
+void store_bind_null(struct store_stmt *st, int idx)
+{
+	sqlite3_bind_null(st->st, idx);
+}
+
+enum store_step store_step(struct store_stmt *st)
+{
+	int rc = sqlite3_step(st->st);
+	st->last_rc = rc;
+	if (rc == SQLITE_ROW)
+		return STORE_ROW;
+	if (rc == SQLITE_DONE)
+		return STORE_DONE;
+	log_debug("step failed: %s", sqlite3_errmsg(st->db->db));
+	return STORE_FAIL;
+}
+
+void store_reset(struct store_stmt *st)
+{
+	sqlite3_reset(st->st);
+}
+
+enum xz_result store_stmt_result(struct store_stmt *st)
+{
+	switch (st->last_rc) {
+	case SQLITE_ROW:
+	case SQLITE_DONE:
+		return XZ_OK;
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+		return XZ_ERR_DUPLICATE;
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+		return XZ_ERR_REFERENCED;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return XZ_ERR_BUSY;
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+		return XZ_ERR_IO;
+	default:
+		log_error("sql error: %s", sqlite3_errmsg(st->db->db));
+		return XZ_ERR_STORE;
+	}
+}
+
+int store_column_count(struct store_stmt *st)
+{
+	return sqlite3_column_count(st->st);
+}
+
+const char *store_column_name(struct store_stmt *st, int col)
+{
+	return sqlite3_column_name(st->st, col);
+}
+
+enum store_type store_column_type(struct store_stmt *st, int col)
+{
+	switch (sqlite3_column_type(st->st, col)) {
+	case SQLITE_INTEGER:
+		return STORE_INT;
+	case SQLITE_FLOAT:
+		return STORE_FLOAT;
+	case SQLITE_NULL:
+		return STORE_NULL;
+	default:
+		return STORE_TEXT;
+	}
+}
+
+const char *store_column_text(struct store_stmt *st, int col)
+{
+	return (const char *)sqlite3_column_text(st->st, col);
+}
+
+int64_t store_column_int(struct store_stmt *st, int col)
+{
+	return sqlite3_column_int64(st->st, col);
+}
+
+double store_column_double(struct store_stmt *st, int col)
+{
+	return sqlite3_column_double(st->st, col);
+}
+
+void store_finalize(struct store_stmt *st)
+{
+	if (!st)
+		return;
+	sqlite3_finalize(st->st);
+	free(st);
+}
+
+int64_t store_last_insert_id(struct store *db)
+{
+	return sqlite3_last_insert_rowid(db->db);
+}
+
+int store_changes(struct store *db)
+{
+	return sqlite3_changes(db->db);
+}
+
+enum xz_result store_query_int(struct store *db, const char *sql, int64_t *out, int nparams,
+                               const char *const *params)
+{
+	struct store_stmt *st = NULL;
+	*out = 0;
+	enum xz_result r = store_prepare(db, sql, &st);
+	if (r)
+		return r;
+	for (int i = 0; i < nparams; i++)
+		store_bind_text(st, i + 1, params[i]);
+	enum store_step s = store_step(st);
+	if (s == STORE_ROW)
+		*out = store_column_int(st, 0);
+	else if (s == STORE_FAIL)
+		r = store_stmt_result(st);
+	store_finalize(st);
+	return r;
+}
+
+void store_sql_tag_contains(struct store *db, struct buf *b, const char *col)
+{
+	(void)db;
+	buf_printf(b, "EXISTS (SELECT 1 FROM json_each(%s) WHERE json_each.value = ?)", col);
+}
+
+void store_sql_id_array(struct store *db, struct buf *b, const char *other, const char *table,
+                        const char *self)
+{
+	(void)db;
+	buf_printf(b,
+	           "(SELECT json_group_array(x) FROM (SELECT %s AS x FROM %s WHERE %s = t.id"
+	           " ORDER BY 1))",
+	           other, table, self);
+}
+
+void store_sql_like(struct store *db, struct buf *b, const char *col)
+{
+	(void)db;
+	buf_printf(b, "%s LIKE ? ESCAPE '\\'", col);
+}
+
+char *store_like_pattern(const char *needle, bool prefix_only)
+{
+	struct buf b = BUF_INIT;
+	if (!prefix_only)
+		buf_putc(&b, '%');
+	for (const char *p = needle; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\')
+			buf_putc(&b, '\\');
+		buf_putc(&b, *p);
+	}
+	buf_putc(&b, '%');
+	return buf_steal(&b);
+}
+
+/* ---- connection pool ---- */
+
+struct store_pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct store **free_list;
+	int nfree, size;
+};
+
+enum xz_result store_pool_open(const char *url, int size, struct store_pool **out)
+{
+	struct store_pool *p = xcalloc(1, sizeof(*p));
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->free_list = xcalloc((size_t)size, sizeof(*p->free_list));
+	p->size = size;
+	for (int i = 0; i < size; i++) {
+		enum xz_result r = store_open(url, &p->free_list[i]);
+		if (r) {
+			p->nfree = i;
+			store_pool_close(p);
+			*out = NULL;
+			return r;
+		}
+	}
+	p->nfree = size;
+	*out = p;
+	return XZ_OK;
+}
+
+struct store *store_pool_get(struct store_pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->nfree == 0)
+		pthread_cond_wait(&p->cv, &p->mu);
+	struct store *db = p->free_list[--p->nfree];
+	pthread_mutex_unlock(&p->mu);
+	return db;
+}
+
+void store_pool_put(struct store_pool *p, struct store *db)
+{
+	store_rollback(db); /* a handler that bailed out mid-transaction */
+	pthread_mutex_lock(&p->mu);
+	p->free_list[p->nfree++] = db;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void store_pool_close(struct store_pool *p)
+{
+	if (!p)
+		return;
+	for (int i = 0; i < p->nfree; i++)
+		store_close(p->free_list[i]);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	free(p->free_list);
+	free(p);
+}
