@@ -5,7 +5,10 @@
  * Entity routes are generic: one handler per verb serves every descriptor.
  */
 #include "auth/audit.h"
+#include "domain/dashboard.h"
 #include "http/http.h"
+
+#include <stdlib.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -131,6 +134,32 @@ static enum xz_result h_password(struct request *req)
 	return XZ_OK;
 }
 
+/* ---- read models ---- */
+
+static enum xz_result h_overview(struct request *req)
+{
+	struct engine_ctx ctx;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	enum xz_result r = dashboard_overview(&ctx, &req->reply);
+	engine_ctx_free(&ctx);
+	return r;
+}
+
+static enum xz_result h_chain_tree(struct request *req)
+{
+	const char *per = http_arg(req, "per_segment");
+	int n = per ? atoi(per) : 10;
+	if (n < 0 || n > 200) {
+		snprintf(req->message, sizeof(req->message), "per_segment 应为0到200之间的整数");
+		return XZ_ERR_BAD_REQUEST;
+	}
+	struct engine_ctx ctx;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	enum xz_result r = dashboard_chain_tree(&ctx, req->id, n, &req->reply);
+	engine_ctx_free(&ctx);
+	return r;
+}
+
 /* ---- generic entity routes ---- */
 
 struct entity_call {
@@ -223,6 +252,9 @@ const struct route http_routes[] = {
 	{"GET", "/api/v1/auth/me", h_me, PERM_NONE, ROUTE_PW_CHANGE, "当前用户与 CSRF 令牌"},
 	{"POST", "/api/v1/auth/password", h_password, PERM_NONE, ROUTE_PW_CHANGE, "修改本人密码"},
 	{"GET", "/api/v1/meta/entities", h_meta_entities, PERM_NONE, 0, "实体描述（界面表单与列表）"},
+	{"GET", "/api/v1/dashboard/overview", h_overview, PERM_DATA_READ, 0, "首页概览：各类数据量与集群指标"},
+	{"GET", "/api/v1/chain/:id/tree", h_chain_tree, PERM_DATA_READ, 0,
+	 "产业链图谱：环节树及各环节企业"},
 	{"GET", "/api/v1/:entity", h_list, PERM_ENTITY_READ, ROUTE_ENTITY, "列表查询"},
 	{"POST", "/api/v1/:entity", h_create, PERM_ENTITY_WRITE, ROUTE_ENTITY, "新增"},
 	{"GET", "/api/v1/:entity/:id", h_get, PERM_ENTITY_READ, ROUTE_ENTITY, "查看"},

@@ -71,6 +71,8 @@ json_t *http_error_body(enum xz_result r, const char *message, json_t *details)
 
 /* ---- routing ---- */
 
+/* Matches url against a pattern; ":name" segments are captured in order,
+ * and ":id" must be a positive integer, parsed into req->id. */
 static bool match_path(const char *pattern, const char *path, struct request *req)
 {
 	size_t np = 0;
@@ -83,7 +85,15 @@ static bool match_path(const char *pattern, const char *path, struct request *re
 		if (*p == ':') {
 			if (ue == u || np >= 4)
 				return false;
-			req->path_params[np++] = arena_strndup(&req->arena, u, (size_t)(ue - u));
+			const char *value = arena_strndup(&req->arena, u, (size_t)(ue - u));
+			if (pe - p == 3 && !strncmp(p, ":id", 3)) {
+				char *end;
+				long long id = strtoll(value, &end, 10);
+				if (*end || id <= 0)
+					return false;
+				req->id = id;
+			}
+			req->path_params[np++] = value;
 		} else if ((size_t)(pe - p) != (size_t)(ue - u) || strncmp(p, u, (size_t)(pe - p))) {
 			return false;
 		}
@@ -317,13 +327,6 @@ static enum xz_result dispatch(struct request *req)
 			json_decref(d);
 			return XZ_ERR_FORBIDDEN;
 		}
-	}
-	if (r->flags & ROUTE_ENTITY && req->path_params[1]) {
-		char *end;
-		long long id = strtoll(req->path_params[1], &end, 10);
-		if (*end || id <= 0)
-			return XZ_ERR_NOT_FOUND;
-		req->id = id;
 	}
 	return r->fn(req);
 }
