@@ -18,6 +18,7 @@
 #include "engine/engine.h"
 #include "model/model.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
@@ -661,6 +662,7 @@ static int *plan_chains(struct seeder *s, int total)
 		for (size_t c = 0; c < demo_nchains && m < 8; c++)
 			if (demo_chains[c].cluster == i)
 				mine[m++] = (int)c;
+		assert(m > 0); /* every cluster has chains in demo_data.c */
 		for (int j = 0; j < alloc[i] && k < total; j++)
 			plan[k++] = j < m ? mine[j] : mine[below(s, m)];
 	}

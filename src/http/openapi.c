@@ -163,7 +163,7 @@ static void add_op(json_t *paths, const char *path, const char *method, json_t *
 	}
 	char lower[8];
 	size_t i;
-	for (i = 0; method[i] && i < sizeof(lower) - 1; i++)
+	for (i = 0; i < sizeof(lower) - 1 && method[i]; i++)
 		lower[i] = (char)(method[i] | 0x20);
 	lower[i] = '\0';
 	json_object_set_new(item, lower, op);
