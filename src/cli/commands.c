@@ -255,6 +255,13 @@ static int user_add(struct store *db, int argc, char **argv, const char *const *
 	return 0;
 }
 
+/* prints s padded to width terminal columns, then a space */
+static void cell(const char *s, size_t width)
+{
+	size_t w = util_display_width(s);
+	printf("%s%*s ", s, (int)(width > w ? width - w : 0), "");
+}
+
 static int user_list(struct store *db)
 {
 	struct store_stmt *st = NULL;
@@ -264,11 +271,17 @@ static int user_list(struct store *db)
 	                  " FROM user u LEFT JOIN region r ON r.id = u.region_id ORDER BY u.id",
 	                  &st))
 		return 1;
-	printf("%-16s %-10s %-10s %-12s %s\n", "用户名", "角色", "区划代码", "区划", "最近登录");
-	while (store_step(st) == STORE_ROW)
-		printf("%-16s %-10s %-10s %-12s %s%s\n", store_column_text(st, 0),
-		       store_column_text(st, 1), store_column_text(st, 2), store_column_text(st, 3),
-		       store_column_text(st, 5), store_column_int(st, 4) ? "（待改密码）" : "");
+	static const size_t widths[] = {16, 10, 10, 12};
+	static const char *const heads[] = {"用户名", "角色", "区划代码", "区划"};
+	for (int i = 0; i < 4; i++)
+		cell(heads[i], widths[i]);
+	printf("最近登录\n");
+	while (store_step(st) == STORE_ROW) {
+		for (int i = 0; i < 4; i++)
+			cell(store_column_text(st, i), widths[i]);
+		printf("%s%s\n", store_column_text(st, 5),
+		       store_column_int(st, 4) ? "（待改密码）" : "");
+	}
 	store_finalize(st);
 	return 0;
 }
@@ -366,6 +379,53 @@ static int cmd_audit(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static int cmd_backup(struct cli *cli, int argc, char **argv)
+{
+	const char *path = positional(argc, argv, 0, NULL);
+	if (!path || !cli_check_opts(argc, argv, NULL, NULL)) {
+		fprintf(stderr, "xinzhi: 用法：xinzhi backup 备份文件\n");
+		return 2;
+	}
+	struct stat sb;
+	if (stat(path, &sb) == 0) {
+		fprintf(stderr, "xinzhi: %s 已存在，不会覆盖\n", path);
+		return 1;
+	}
+	enum xz_result r = store_backup(cli->store, path);
+	json_t *d = json_pack("{s:s}", "file", path);
+	audit_write(cli->store, engine_system_actor(), "backup", NULL, 0, result_info(r)->code, d);
+	json_decref(d);
+	if (r) {
+		fprintf(stderr, "xinzhi: 备份失败（%s）\n", store_errmsg(cli->store));
+		return 1;
+	}
+	printf("已备份到 %s\n", path);
+	return 0;
+}
+
+static int cmd_restore(struct cli *cli, int argc, char **argv)
+{
+	const char *path = positional(argc, argv, 0, NULL);
+	if (!path || !cli_check_opts(argc, argv, NULL, NULL)) {
+		fprintf(stderr, "xinzhi: 用法：xinzhi restore 备份文件\n");
+		return 2;
+	}
+	char msg[256] = "";
+	if (store_restore(path, cli->db, msg, sizeof(msg))) {
+		fprintf(stderr, "xinzhi: %s\n", msg);
+		return 1;
+	}
+	struct store *db = NULL;
+	if (store_open(cli->db, &db)) /* brings an older backup up to date */
+		return 1;
+	json_t *d = json_pack("{s:s}", "file", path);
+	audit_write(db, engine_system_actor(), "restore", NULL, 0, "ok", d);
+	json_decref(d);
+	store_close(db);
+	printf("已从 %s 恢复数据库 %s\n", path, cli->db);
+	return 0;
+}
+
 static int cmd_version(struct cli *cli, int argc, char **argv)
 {
 	(void)cli, (void)argc, (void)argv;
@@ -411,6 +471,10 @@ const struct command cli_commands[] = {
 	{"token", cmd_token, CMD_NEEDS_DB, "token create --user 用户名 [--name 用途] [--days 天数]",
 	 "为接口调用创建访问令牌（Authorization: Bearer）", NULL},
 	{"audit", cmd_audit, CMD_NEEDS_DB, "audit verify", "校验审计日志哈希链是否完整", NULL},
+	{"backup", cmd_backup, CMD_NEEDS_DB, "backup 备份文件",
+	 "备份数据库（服务运行时也可执行，得到一致的副本）", NULL},
+	{"restore", cmd_restore, 0, "restore 备份文件",
+	 "用备份替换当前数据库（须先停止服务）", NULL},
 	{"version", cmd_version, 0, "version", "显示版本", NULL},
 	{"help", cmd_help, 0, "help [命令]", "显示帮助", NULL},
 };

@@ -102,6 +102,24 @@ size_t util_utf8_len(const char *s)
 	return n;
 }
 
+size_t util_display_width(const char *s)
+{
+	size_t w = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		if (*p < 0x80) {
+			w++, p++;
+			continue;
+		}
+		/* every 3- and 4-byte sequence here is CJK, punctuation or
+		 * full-width, which terminals draw two columns wide */
+		size_t len = (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : 4;
+		w += len == 2 ? 1 : 2;
+		for (size_t i = 0; i < len && *p; i++)
+			p++;
+	}
+	return w;
+}
+
 bool util_streq_ct(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);

@@ -25,6 +25,8 @@ void util_sha256_hex(const void *data, size_t n, char *out);
 bool util_utf8_valid(const char *s, size_t n);
 /* number of code points in a valid UTF-8 string */
 size_t util_utf8_len(const char *s);
+/* terminal columns of a UTF-8 string: CJK and full-width characters take two */
+size_t util_display_width(const char *s);
 bool util_streq_ct(const char *a, const char *b); /* constant time */
 
 #endif

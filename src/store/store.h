@@ -89,6 +89,14 @@ void store_sql_id_array(struct store *db, struct buf *b, const char *other, cons
 void store_sql_like(struct store *db, struct buf *b, const char *col);
 char *store_like_pattern(const char *needle, bool prefix_only); /* caller frees */
 
+/* Writes a consistent, compacted copy of the database to path (which must
+ * not exist), also while other connections write. */
+enum xz_result store_backup(struct store *db, const char *path);
+/* Replaces the database at url with the backup at path, after checking that
+ * the backup is an xinzhi database no newer than this program; the backup
+ * file is only read. Servers using url must be stopped first. */
+enum xz_result store_restore(const char *path, const char *url, char *msg, size_t n);
+
 /* A fixed set of connections shared by server threads. */
 struct store_pool;
 enum xz_result store_pool_open(const char *url, int size, struct store_pool **out);

@@ -380,6 +380,65 @@ char *store_like_pattern(const char *needle, bool prefix_only)
 	return buf_steal(&b);
 }
 
+enum xz_result store_backup(struct store *db, const char *path)
+{
+	struct store_stmt *st = NULL;
+	enum xz_result r = store_prepare(db, "VACUUM INTO ?", &st);
+	if (r)
+		return r;
+	store_bind_text(st, 1, path);
+	if (store_step(st) != STORE_DONE) {
+		log_error("backup to %s failed: %s", path, sqlite3_errmsg(db->db));
+		r = XZ_ERR_IO;
+	}
+	store_finalize(st);
+	return r;
+}
+
+enum xz_result store_restore(const char *path, const char *url, char *msg, size_t n)
+{
+	sqlite3 *src = NULL, *dst = NULL;
+	enum xz_result r = XZ_ERR_VALIDATION;
+	sqlite3_stmt *st = NULL;
+	int newest = migrations_sqlite[migrations_sqlite_count - 1].version;
+	if (sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		snprintf(msg, n, "无法打开备份文件 %s", path);
+		goto out;
+	}
+	if (sqlite3_prepare_v2(src, "SELECT max(version) FROM schema_version", -1, &st, NULL) !=
+	            SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(msg, n, "%s 不是新质数据库的备份", path);
+		goto out;
+	}
+	int version = sqlite3_column_int(st, 0);
+	if (version > newest) {
+		snprintf(msg, n, "备份的数据结构版本 %d 比本程序（%d）新，请先升级程序", version, newest);
+		goto out;
+	}
+	if (sqlite3_open_v2(url, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		snprintf(msg, n, "无法打开数据库 %s", url);
+		r = XZ_ERR_STORE;
+		goto out;
+	}
+	sqlite3_busy_timeout(dst, BUSY_TIMEOUT_MS);
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+	int rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		snprintf(msg, n, "恢复失败：%s", sqlite3_errmsg(dst));
+		r = rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? XZ_ERR_BUSY : XZ_ERR_STORE;
+		goto out;
+	}
+	r = XZ_OK;
+out:
+	sqlite3_finalize(st);
+	sqlite3_close(src);
+	sqlite3_close(dst);
+	return r;
+}
+
 /* ---- connection pool ---- */
 
 struct store_pool {
