@@ -109,18 +109,20 @@ enum xz_result auth_user_add(struct store *db, const char *username, const char 
 	return r;
 }
 
+/* Runs sql with (a, b, username); zero_is_null binds b = 0 as NULL (a region
+ * id), otherwise b is bound as the integer it is (a flag). */
 static enum xz_result update_user(struct store *db, const char *sql, const char *username,
-                                  const char *a, int64_t b, bool use_b, char *msg, size_t n)
+                                  const char *a, int64_t b, bool zero_is_null, char *msg, size_t n)
 {
 	struct store_stmt *st = NULL;
 	enum xz_result r = store_prepare(db, sql, &st);
 	if (r)
 		return r;
 	store_bind_text(st, 1, a);
-	if (use_b && b)
-		store_bind_int(st, 2, b);
-	else
+	if (zero_is_null && !b)
 		store_bind_null(st, 2);
+	else
+		store_bind_int(st, 2, b);
 	store_bind_text(st, 3, username);
 	if (store_step(st) != STORE_DONE)
 		r = store_stmt_result(st);
@@ -147,7 +149,7 @@ enum xz_result auth_user_passwd(struct store *db, const char *username, const ch
 		return r;
 	r = update_user(db,
 	                "UPDATE user SET password_hash = ?, must_change_password = ? WHERE username = ?",
-	                username, hash, must_change, true, msg, n);
+	                username, hash, must_change, false, msg, n);
 	if (!r) {
 		/* a new password ends every session of the account */
 		struct store_stmt *st = NULL;

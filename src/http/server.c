@@ -7,6 +7,7 @@
  */
 #include "auth/audit.h"
 #include "core/log.h"
+#include "core/mem.h"
 #include "core/util.h"
 #include "http/http.h"
 
@@ -64,6 +65,8 @@ json_t *http_error_body(enum xz_result r, const char *message, json_t *details)
 	const struct xz_result_info *info = result_info(r);
 	json_t *err = json_pack("{s:s, s:s}", "code", info->code, "message",
 	                        message && *message ? message : info->message);
+	if (!err) /* the message quoted client text that is not UTF-8 (or was cut mid-character) */
+		err = json_pack("{s:s, s:s}", "code", info->code, "message", info->message);
 	if (details && json_array_size(details))
 		json_object_set(err, "details", details);
 	return json_pack("{s:o}", "error", err);
@@ -155,7 +158,9 @@ static enum MHD_Result send_json(struct request *req)
 	if (req->text_type && req->status < 400)
 		return send_text(req);
 	char *text = json_dumps(req->reply ? req->reply : json_null(),
-	                        JSON_COMPACT | JSON_REAL_PRECISION(15));
+	                        JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+	if (!text) /* never hand strlen() a NULL: that crashed the server */
+		text = xstrdup("null");
 	struct MHD_Response *resp =
 	        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");

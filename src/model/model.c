@@ -4,18 +4,52 @@
  */
 #include "model/entities.h"
 #include "model/model.h"
+#include "core/mem.h"
+#include "core/util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* Copies s into out (n bytes) as valid UTF-8: each byte that does not start
+ * a complete valid sequence (including one cut short by vsnprintf) becomes
+ * '?', and out never ends inside a sequence. Client text (a parameter name,
+ * a sort key) ends up in messages, and jansson refuses strings that are not
+ * UTF-8, which silently dropped the detail and let the request through. */
+static void utf8_clean(const char *s, char *out, size_t n)
+{
+	size_t o = 0;
+	while (*s && o + 1 < n) {
+		unsigned char c = (unsigned char)*s;
+		size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+		           : (c & 0xF8) == 0xF0 ? 4 : 0;
+		if (len && strnlen(s, len) == len && util_utf8_valid(s, len)) {
+			if (o + len + 1 > n)
+				break;
+			memcpy(out + o, s, len);
+			o += len, s += len;
+		} else {
+			out[o++] = '?';
+			s++;
+		}
+	}
+	out[o] = '\0';
+}
 
 static void add_detail(json_t *arr, const char *field, const char *code, const char *fmt,
                        va_list ap)
 {
-	char msg[512];
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	json_t *d = json_pack("{s:s, s:s, s:s}", "field", field ? field : "", "code", code,
-	                      "message", msg);
+	char raw[512], msg[512];
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	utf8_clean(raw, msg, sizeof(msg));
+	if (!field)
+		field = "";
+	size_t n = strlen(field) + 1;
+	char *name = xmalloc(n);
+	utf8_clean(field, name, n);
+	json_t *d = json_pack("{s:s, s:s, s:s}", "field", name, "code", code, "message", msg);
+	free(name);
 	json_array_append_new(arr, d);
 }
 
