@@ -61,6 +61,7 @@ struct request {
 	const char *path_params[4];
 	struct kv *args;
 	size_t nargs;
+	char bad_arg[64]; /* name of a malformed query argument ("?" if unprintable) */
 	char ip[64];
 	double started;
 	/* reply */

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define MAX_ARGS 64
 #define METRIC_STATIC (http_route_count)
 #define METRIC_UNMATCHED (http_route_count + 1)
 
@@ -304,6 +305,13 @@ static enum xz_result dispatch(struct request *req)
 		return method_mismatch ? XZ_ERR_METHOD : XZ_ERR_NOT_FOUND;
 	}
 	req->route = r;
+	if (req->bad_arg[0]) {
+		snprintf(req->message, sizeof(req->message),
+		         "查询参数过多（最多%d个）或含有非法字符（空字节或非 UTF-8 编码）", MAX_ARGS);
+		req->details = json_pack("[{s:s, s:s, s:s}]", "field", req->bad_arg, "code",
+		                         "invalid_parameter", "message", req->message);
+		return XZ_ERR_BAD_REQUEST;
+	}
 	if (req->too_large) {
 		snprintf(req->message, sizeof(req->message), "请求内容超过 %zu 字节的上限",
 		         config->max_body);
@@ -336,15 +344,25 @@ static enum xz_result dispatch(struct request *req)
 	return r->fn(req);
 }
 
+/* Keeps a query argument; one with a NUL byte or invalid UTF-8, or more
+ * than MAX_ARGS of them, marks the request bad instead of being cut short
+ * silently. */
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
+                                   size_t key_size, const char *value, size_t value_size)
 {
 	(void)kind;
 	struct request *req = cls;
-	if (req->nargs >= 64)
+	if (!value)
+		value = "", value_size = 0;
+	if (req->nargs >= MAX_ARGS || strlen(key) != key_size || strlen(value) != value_size ||
+	    !util_utf8_valid(key, key_size) || !util_utf8_valid(value, value_size)) {
+		bool name_ok = strlen(key) == key_size && util_utf8_valid(key, key_size) &&
+		               key_size < sizeof(req->bad_arg);
+		snprintf(req->bad_arg, sizeof(req->bad_arg), "%s", name_ok ? key : "?");
 		return MHD_NO;
-	req->args[req->nargs].key = arena_strdup(&req->arena, key);
-	req->args[req->nargs].value = arena_strdup(&req->arena, value ? value : "");
+	}
+	req->args[req->nargs].key = arena_strndup(&req->arena, key, key_size);
+	req->args[req->nargs].value = arena_strndup(&req->arena, value, value_size);
 	req->nargs++;
 	return MHD_YES;
 }
@@ -398,8 +416,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	client_ip(req);
 	if (!is_api(url))
 		return serve_static(req);
-	req->args = arena_alloc(&req->arena, 64 * sizeof(struct kv));
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, req);
+	req->args = arena_alloc(&req->arena, MAX_ARGS * sizeof(struct kv));
+	MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND, collect_arg, req);
 	req->db = store_pool_get(pool);
 	enum xz_result r = dispatch(req);
 	if (r)
