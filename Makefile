@@ -1,4 +1,5 @@
 # The README's commands. Everything else is CMake and ctest.
+MAKEFLAGS += --no-print-directory
 JOBS   ?= $(shell nproc)
 DB     ?= xinzhi.db
 LISTEN ?= 127.0.0.1:8080
