@@ -502,6 +502,28 @@ static enum xz_result finish_validation(struct engine_ctx *ctx)
 	return XZ_OK;
 }
 
+/* The common end of create and update, inside their transaction: the row
+ * must still be visible to the actor and its warnings confirmed; then the
+ * audit row (field-level diff against before, NULL on create) is written
+ * and the transaction committed. *after receives the saved row. */
+static enum xz_result finish_write(struct engine_ctx *ctx, const struct entity *e,
+                                   const char *action, int64_t id, json_t *before, json_t **after)
+{
+	check_still_visible(ctx, e, id);
+	enum xz_result r = finish_validation(ctx);
+	if (!r)
+		r = load_row(ctx, e, id, after);
+	if (!r && !ctx->no_audit) {
+		json_t *d = json_pack("{s:o, s:O?}", "changes", diff(e, before, *after), "version",
+		                      json_object_get(*after, "version"));
+		if (json_array_size(ctx->errs.warnings))
+			json_object_set(d, "warnings", ctx->errs.warnings);
+		r = audit_write(ctx->db, ctx->actor, action, e->name, id, "ok", d);
+		json_decref(d);
+	}
+	return r ? r : store_commit(ctx->db);
+}
+
 enum xz_result engine_create(struct engine_ctx *ctx, const struct entity *e, json_t *in,
                              json_t **out)
 {
@@ -563,21 +585,7 @@ enum xz_result engine_create(struct engine_ctx *ctx, const struct entity *e, jso
 	id = store_last_insert_id(ctx->db);
 	if ((r = write_links(ctx, &c, id)))
 		goto fail;
-	check_still_visible(ctx, e, id);
-	if ((r = finish_validation(ctx)))
-		goto fail;
-	if ((r = load_row(ctx, e, id, &after)))
-		goto fail;
-	if (!ctx->no_audit) {
-		json_t *d = json_pack("{s:o}", "changes", diff(e, NULL, after));
-		if (json_array_size(ctx->errs.warnings))
-			json_object_set(d, "warnings", ctx->errs.warnings);
-		r = audit_write(ctx->db, ctx->actor, "create", e->name, id, "ok", d);
-		json_decref(d);
-		if (r)
-			goto fail;
-	}
-	if ((r = store_commit(ctx->db)))
+	if ((r = finish_write(ctx, e, "create", id, NULL, &after)))
 		goto fail;
 	*out = after;
 	after = NULL;
@@ -660,22 +668,7 @@ enum xz_result engine_update(struct engine_ctx *ctx, const struct entity *e, int
 	}
 	if ((r = write_links(ctx, &c, id)))
 		goto fail;
-	check_still_visible(ctx, e, id);
-	if ((r = finish_validation(ctx)))
-		goto fail;
-	if ((r = load_row(ctx, e, id, &after)))
-		goto fail;
-	if (!ctx->no_audit) {
-		json_t *d = json_pack("{s:o, s:O}", "changes", diff(e, before, after), "version",
-		                      json_object_get(after, "version"));
-		if (json_array_size(ctx->errs.warnings))
-			json_object_set(d, "warnings", ctx->errs.warnings);
-		r = audit_write(ctx->db, ctx->actor, "update", e->name, id, "ok", d);
-		json_decref(d);
-		if (r)
-			goto fail;
-	}
-	if ((r = store_commit(ctx->db)))
+	if ((r = finish_write(ctx, e, "update", id, before, &after)))
 		goto fail;
 	*out = after;
 	after = NULL;
