@@ -9,8 +9,9 @@
 
 static const struct role_def roles[] = {
 	{"admin", "系统管理员",
-	 PERM_DATA_READ | PERM_DATA_WRITE | PERM_STRUCTURE_WRITE | PERM_USER_ADMIN | PERM_AUDIT_READ},
-	{"operator", "业务经办人员", PERM_DATA_READ | PERM_DATA_WRITE},
+	 PERM_DATA_READ | PERM_DATA_WRITE | PERM_STRUCTURE_WRITE | PERM_USER_ADMIN | PERM_AUDIT_READ |
+	         PERM_PII_REVEAL},
+	{"operator", "业务经办人员", PERM_DATA_READ | PERM_DATA_WRITE | PERM_PII_REVEAL},
 	{"viewer", "查询人员", PERM_DATA_READ},
 	{"auditor", "审计管理员", PERM_AUDIT_READ},
 };

@@ -342,7 +342,7 @@ json_t *auth_user_json(const struct principal *p)
 	} names[] = {
 		{PERM_DATA_READ, "data.read"},           {PERM_DATA_WRITE, "data.write"},
 		{PERM_STRUCTURE_WRITE, "structure.write"}, {PERM_USER_ADMIN, "user.admin"},
-		{PERM_AUDIT_READ, "audit.read"},
+		{PERM_AUDIT_READ, "audit.read"},         {PERM_PII_REVEAL, "pii.reveal"},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (p->actor.perms & names[i].bit)

@@ -5,6 +5,7 @@
  */
 #include "auth/audit.h"
 #include "auth/auth.h"
+#include "auth/crypto.h"
 #include "cli/cli.h"
 #include "core/mem.h"
 #include "core/util.h"
@@ -426,6 +427,24 @@ static int cmd_restore(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static int cmd_keygen(struct cli *cli, int argc, char **argv)
+{
+	const char *path = positional(argc, argv, 0, NULL);
+	char *def = crypto_default_key_path(cli->db), msg[256];
+	if (!cli_check_opts(argc, argv, NULL, NULL)) {
+		free(def);
+		return 2;
+	}
+	enum xz_result r = crypto_keygen(path ? path : def, msg, sizeof(msg));
+	if (r)
+		fprintf(stderr, "xinzhi: %s\n", msg);
+	else
+		printf("已生成数据密钥 %s（权限 600）。请与数据库分开备份，丢失后加密的个人信息无法恢复。\n",
+		       path ? path : def);
+	free(def);
+	return r ? 1 : 0;
+}
+
 static int cmd_version(struct cli *cli, int argc, char **argv)
 {
 	(void)cli, (void)argc, (void)argv;
@@ -475,6 +494,9 @@ const struct command cli_commands[] = {
 	 "备份数据库（服务运行时也可执行，得到一致的副本）", NULL},
 	{"restore", cmd_restore, 0, "restore 备份文件",
 	 "用备份替换当前数据库（须先停止服务）", NULL},
+	{"keygen", cmd_keygen, 0, "keygen [密钥文件]",
+	 "生成个人信息加密密钥（默认为数据库文件名加 .key；已存在时不覆盖）",
+	 "  也可用环境变量 XINZHI_KEY_FILE 指定密钥文件位置。打开数据库时若密钥文件不存在会自动生成。"},
 	{"version", cmd_version, 0, "version", "显示版本", NULL},
 	{"help", cmd_help, 0, "help [命令]", "显示帮助", NULL},
 };

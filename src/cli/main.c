@@ -5,6 +5,8 @@
  */
 #include "cli/cli.h"
 #include "core/log.h"
+#include "auth/crypto.h"
+#include "core/mem.h"
 #include "store/store.h"
 
 #include <sodium.h>
@@ -21,6 +23,20 @@ static void print_help(void)
 		printf("  %-10s %s\n", cli_commands[i].name, cli_commands[i].summary);
 	printf("\n全局选项：\n  --db 路径   数据库文件（默认 ./xinzhi.db），可写在命令前或命令后\n"
 	       "\n“xinzhi <命令> --help”查看各命令的说明。\n");
+}
+
+/* The data key lives beside the database unless XINZHI_KEY_FILE says
+ * otherwise; a new database gets a new key. */
+static bool load_key(struct cli *cli)
+{
+	char msg[256];
+	const char *env = getenv("XINZHI_KEY_FILE");
+	char *path = env && *env ? xstrdup(env) : crypto_default_key_path(cli->db);
+	bool ok = crypto_load_key(path, true, msg, sizeof(msg)) == XZ_OK;
+	if (!ok)
+		fprintf(stderr, "xinzhi: %s\n", msg);
+	free(path);
+	return ok;
 }
 
 int main(int argc, char **argv)
@@ -68,6 +84,10 @@ int main(int argc, char **argv)
 		}
 		if ((cmd->flags & CMD_NEEDS_DB) && store_open(cli.db, &cli.store)) {
 			fprintf(stderr, "xinzhi: 无法打开数据库 %s\n", cli.db);
+			rc = 1;
+			goto out;
+		}
+		if ((cmd->flags & CMD_NEEDS_DB) && !load_key(&cli)) {
 			rc = 1;
 			goto out;
 		}

@@ -6,6 +6,7 @@
  * every invalid field at once rather than the first.
  */
 #include "auth/audit.h"
+#include "auth/crypto.h"
 #include "core/mem.h"
 #include "core/util.h"
 #include "engine/engine.h"
@@ -101,7 +102,33 @@ out:
 enum xz_result engine_get(struct engine_ctx *ctx, const struct entity *e, int64_t id,
                           json_t **out)
 {
-	return load_row(ctx, e, id, out);
+	enum xz_result r = load_row(ctx, e, id, out);
+	if (!r)
+		query_mask_row(e, *out);
+	return r;
+}
+
+enum xz_result engine_reveal(struct engine_ctx *ctx, const struct entity *e, int64_t id,
+                             const char *field, json_t **out)
+{
+	const struct field *f = model_field(e, field);
+	json_t *row = NULL;
+	*out = NULL;
+	if (!f || !(f->flags & F_SENSITIVE)) {
+		model_error(&ctx->errs, "field", "not_sensitive", "“%s”不是需要授权查看的字段", field);
+		return XZ_ERR_BAD_REQUEST;
+	}
+	enum xz_result r = load_row(ctx, e, id, &row);
+	if (r)
+		return r;
+	json_t *d = json_pack("{s:s}", "field", field);
+	r = audit_write(ctx->db, ctx->actor, "reveal", e->name, id, "ok", d);
+	json_decref(d);
+	if (!r)
+		*out = json_pack("{s:I, s:s, s:O}", "id", (json_int_t)id, "field", field, "value",
+		                 json_object_get(row, field));
+	json_decref(row);
+	return r;
 }
 
 enum xz_result engine_list(struct engine_ctx *ctx, const struct entity *e, const struct kv *params,
@@ -189,10 +216,17 @@ struct change {
 	const struct link *links[8];
 	json_t *link_ids[8]; /* borrowed arrays of integers */
 	size_t nlinks;
+	/* columns without a descriptor field: lookup hashes of sealed values */
+	char extra_names[8][72];
+	struct sqlval extra_vals[8];
+	size_t nextra;
 };
 
 static void change_free(struct change *c)
 {
+	for (size_t i = 0; i < c->nextra; i++)
+		free(c->extra_vals[i].s);
+	c->nextra = 0;
 	for (size_t i = 0; i < c->n; i++)
 		free(c->vals[i].s);
 	c->n = 0;
@@ -259,26 +293,40 @@ static void merged_value(const struct field *f, json_t *row, struct sqlval *out)
 
 static void check_unique(struct engine_ctx *ctx, const struct entity *e, int64_t id, json_t *row)
 {
-	/* single unique fields */
+	/* single unique fields; a sensitive one is compared by its lookup hash */
 	for (size_t i = 0; i < e->nfields; i++) {
 		const struct field *f = &e->fields[i];
 		if (!(f->flags & F_UNIQUE))
 			continue;
 		struct sqlval v;
 		merged_value(f, row, &v);
+		bool sensitive = f->flags & F_SENSITIVE;
+		if (v.type == SV_TEXT && sensitive) {
+			char hash[65];
+			crypto_lookup_hash(v.s, hash);
+			free(v.s);
+			v.s = xstrdup(hash);
+		}
 		if (v.type != SV_NULL) {
 			char sql[256];
-			snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s t WHERE t.%s = ? AND t.id <> ?%s",
-			         e->table, f->name, soft(e) ? " AND t.deleted_at IS NULL" : "");
+			snprintf(sql, sizeof(sql),
+			         "SELECT count(*) FROM %s t WHERE t.%s%s = ? AND t.id <> ?%s", e->table,
+			         f->name, sensitive ? "_hash" : "",
+			         soft(e) ? " AND t.deleted_at IS NULL" : "");
 			struct store_stmt *st = NULL;
 			if (!store_prepare(ctx->db, sql, &st)) {
 				struct sqlparams p = {0};
 				params_add(&p, &v);
 				params_int(&p, id);
 				params_bind(&p, st, 1);
-				if (store_step(st) == STORE_ROW && store_column_int(st, 0) > 0)
-					model_error(&ctx->errs, f->name, "duplicate", "%s“%s”已存在",
-					            f->label, v.s ? v.s : "");
+				if (store_step(st) == STORE_ROW && store_column_int(st, 0) > 0) {
+					if (v.type == SV_TEXT && !sensitive)
+						model_error(&ctx->errs, f->name, "duplicate",
+						            "%s“%s”已存在", f->label, v.s);
+					else
+						model_error(&ctx->errs, f->name, "duplicate",
+						            "该%s已有登记记录", f->label);
+				}
 				params_free(&p);
 			}
 			store_finalize(st);
@@ -502,6 +550,70 @@ static enum xz_result finish_validation(struct engine_ctx *ctx)
 	return XZ_OK;
 }
 
+/* Fields a validation hook filled in the merged row (a birth date taken
+ * from the 身份证号) join the change like fields the client sent. */
+static void add_derived(struct engine_ctx *ctx, const struct entity *e, struct change *c,
+                        json_t *merged, json_t *before)
+{
+	for (size_t i = 0; i < e->nfields; i++) {
+		const struct field *f = &e->fields[i];
+		bool present = false;
+		for (size_t k = 0; k < c->n; k++)
+			present |= c->fields[k] == f;
+		json_t *now = json_object_get(merged, f->name);
+		json_t *was = before ? json_object_get(before, f->name) : NULL;
+		if (present || !now || json_is_null(now) || (was && json_equal(now, was)) ||
+		    c->n >= sizeof(c->vals) / sizeof(c->vals[0]))
+			continue;
+		struct sqlval v;
+		if (query_coerce(f, now, &v, &ctx->errs)) {
+			c->fields[c->n] = f;
+			c->vals[c->n++] = v;
+		}
+	}
+}
+
+/* Replaces sensitive values by their sealed form and adds the lookup hash
+ * of unique ones; runs after validation, which needs the plain values. */
+static enum xz_result seal_change(struct engine_ctx *ctx, struct change *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct field *f = c->fields[i];
+		struct sqlval *v = &c->vals[i];
+		if (!(f->flags & F_SENSITIVE) || v->type != SV_TEXT)
+			continue;
+		char *sealed = crypto_seal(v->s);
+		if (!sealed) {
+			snprintf(ctx->message, sizeof(ctx->message),
+			         "未加载数据密钥，不能保存%s等个人信息", f->label);
+			return XZ_ERR_INTERNAL;
+		}
+		if ((f->flags & F_UNIQUE) && c->nextra < 8) {
+			char hash[65];
+			crypto_lookup_hash(v->s, hash);
+			snprintf(c->extra_names[c->nextra], sizeof(c->extra_names[0]), "%s_hash",
+			         f->name);
+			c->extra_vals[c->nextra].type = SV_TEXT;
+			c->extra_vals[c->nextra++].s = xstrdup(hash);
+		}
+		free(v->s);
+		v->s = sealed;
+	}
+	return XZ_OK;
+}
+
+static void bind_change(const struct change *c, struct store_stmt *st, int *idx)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct sqlparams one = {(struct sqlval *)&c->vals[i], 1, 1};
+		params_bind(&one, st, (*idx)++);
+	}
+	for (size_t i = 0; i < c->nextra; i++) {
+		struct sqlparams one = {(struct sqlval *)&c->extra_vals[i], 1, 1};
+		params_bind(&one, st, (*idx)++);
+	}
+}
+
 /* The common end of create and update, inside their transaction: the row
  * must still be visible to the actor and its warnings confirmed; then the
  * audit row (field-level diff against before, NULL on create) is written
@@ -550,30 +662,30 @@ enum xz_result engine_create(struct engine_ctx *ctx, const struct entity *e, jso
 	check_unique(ctx, e, 0, merged);
 	if (e->validate && !json_array_size(ctx->errs.details))
 		e->validate(e, ctx->db, 0, merged, &ctx->errs);
-	if ((r = finish_validation(ctx)))
+	add_derived(ctx, e, &c, merged, NULL);
+	if ((r = finish_validation(ctx)) || (r = seal_change(ctx, &c)))
 		goto fail;
 
 	char now[32];
 	util_now_iso(now, sizeof(now));
 	struct buf marks = BUF_INIT;
 	buf_printf(&sql, "INSERT INTO %s (", e->table);
-	for (size_t i = 0; i < c.n; i++) {
-		buf_printf(&sql, "%s%s", i ? ", " : "", c.fields[i]->name);
+	for (size_t i = 0; i < c.n + c.nextra; i++) {
+		buf_printf(&sql, "%s%s", i ? ", " : "",
+		           i < c.n ? c.fields[i]->name : c.extra_names[i - c.n]);
 		buf_puts(&marks, i ? ", ?" : "?");
 	}
 	if (!(e->flags & E_NO_TIMESTAMPS)) {
-		buf_puts(&sql, c.n ? ", created_at, updated_at" : "created_at, updated_at");
-		buf_puts(&marks, c.n ? ", ?, ?" : "?, ?");
+		bool any = c.n + c.nextra > 0;
+		buf_puts(&sql, any ? ", created_at, updated_at" : "created_at, updated_at");
+		buf_puts(&marks, any ? ", ?, ?" : "?, ?");
 	}
 	buf_printf(&sql, ") VALUES (%s)", buf_cstr(&marks));
 	buf_free(&marks);
 	if ((r = store_prepare(ctx->db, buf_cstr(&sql), &st)))
 		goto fail;
 	int idx = 1;
-	for (size_t i = 0; i < c.n; i++) {
-		struct sqlparams one = {&c.vals[i], 1, 1};
-		params_bind(&one, st, idx++);
-	}
+	bind_change(&c, st, &idx);
 	if (!(e->flags & E_NO_TIMESTAMPS)) {
 		store_bind_text(st, idx++, now);
 		store_bind_text(st, idx++, now);
@@ -587,6 +699,7 @@ enum xz_result engine_create(struct engine_ctx *ctx, const struct entity *e, jso
 		goto fail;
 	if ((r = finish_write(ctx, e, "create", id, NULL, &after)))
 		goto fail;
+	query_mask_row(e, after);
 	*out = after;
 	after = NULL;
 	goto out;
@@ -639,22 +752,20 @@ enum xz_result engine_update(struct engine_ctx *ctx, const struct entity *e, int
 	check_unique(ctx, e, id, merged);
 	if (e->validate && !json_array_size(ctx->errs.details))
 		e->validate(e, ctx->db, id, merged, &ctx->errs);
-	if ((r = finish_validation(ctx)))
+	add_derived(ctx, e, &c, merged, before);
+	if ((r = finish_validation(ctx)) || (r = seal_change(ctx, &c)))
 		goto fail;
 
 	char now[32];
 	util_now_iso(now, sizeof(now));
 	buf_printf(&sql, "UPDATE %s SET ", e->table);
-	for (size_t i = 0; i < c.n; i++)
-		buf_printf(&sql, "%s = ?, ", c.fields[i]->name);
+	for (size_t i = 0; i < c.n + c.nextra; i++)
+		buf_printf(&sql, "%s = ?, ", i < c.n ? c.fields[i]->name : c.extra_names[i - c.n]);
 	buf_puts(&sql, "version = version + 1, updated_at = ? WHERE id = ? AND version = ?");
 	if ((r = store_prepare(ctx->db, buf_cstr(&sql), &st)))
 		goto fail;
 	int idx = 1;
-	for (size_t i = 0; i < c.n; i++) {
-		struct sqlparams one = {&c.vals[i], 1, 1};
-		params_bind(&one, st, idx++);
-	}
+	bind_change(&c, st, &idx);
 	store_bind_text(st, idx++, now);
 	store_bind_int(st, idx++, id);
 	store_bind_int(st, idx++, json_integer_value(ver));
@@ -670,6 +781,7 @@ enum xz_result engine_update(struct engine_ctx *ctx, const struct entity *e, int
 		goto fail;
 	if ((r = finish_write(ctx, e, "update", id, before, &after)))
 		goto fail;
+	query_mask_row(e, after);
 	*out = after;
 	after = NULL;
 	goto out;

@@ -71,6 +71,11 @@ enum xz_result engine_update(struct engine_ctx *ctx, const struct entity *e, int
  * refer to it. Soft-deleting entities keep the row with deleted_at set. */
 enum xz_result engine_delete(struct engine_ctx *ctx, const struct entity *e, int64_t id);
 
+/* The clear value of a sensitive field of one row, as {id, field, value};
+ * writes a "reveal" audit row. The caller checks the permission. */
+enum xz_result engine_reveal(struct engine_ctx *ctx, const struct entity *e, int64_t id,
+                             const char *field, json_t **out);
+
 /* Looks up a live row's id by its unique field value (e.g. region by code),
  * ignoring scope; 0 when not found. */
 int64_t engine_find_id(struct store *db, const struct entity *e, const char *field,

@@ -5,6 +5,8 @@
  * been matched against them, so no request can change the shape of a query.
  */
 #include "engine/query.h"
+#include "auth/crypto.h"
+#include "core/log.h"
 #include "core/mem.h"
 #include "core/util.h"
 #include "core/valid.h"
@@ -380,6 +382,8 @@ json_t *query_value_json(const struct field *f, const struct sqlval *v)
 static json_t *masked(const struct field *f, const char *s)
 {
 	size_t n = strlen(s);
+	if (f->type != FT_IDCARD && f->type != FT_MOBILE)
+		return json_string("******");
 	struct buf b = BUF_INIT;
 	size_t keep_head = f->type == FT_IDCARD ? 3 : f->type == FT_MOBILE ? 3 : 1;
 	size_t keep_tail = f->type == FT_IDCARD || f->type == FT_MOBILE ? 4 : 0;
@@ -451,6 +455,15 @@ json_t *query_row_json(const struct entity *e, struct store_stmt *st)
 			v.type = SV_TEXT;
 			v.s = (char *)store_column_text(st, col);
 			break;
+		}
+		if ((f->flags & F_SENSITIVE) && v.type == SV_TEXT && crypto_is_sealed(v.s)) {
+			char *plain = NULL;
+			if (crypto_open(v.s, &plain) != XZ_OK)
+				log_error("%s.%s of row %lld cannot be decrypted with this key file",
+				          e->name, f->name, (long long)json_integer_value(json_object_get(row, "id")));
+			json_object_set_new(row, f->name, plain ? json_string(plain) : json_string("（无法解密）"));
+			free(plain);
+			continue;
 		}
 		json_object_set_new(row, f->name, query_value_json(f, &v));
 	}
@@ -641,7 +654,26 @@ static void parse_filter(struct store *db, const struct entity *e, const char *k
 		return;
 	}
 	if (f->flags & F_SENSITIVE) {
-		model_error(errs, key, "not_filterable", "%s不能作为筛选条件", f->label);
+		/* a unique sensitive value (身份证号) is found by its keyed hash */
+		if (!(f->flags & F_UNIQUE) || strcmp(op, "eq")) {
+			model_error(errs, key, "not_filterable", "%s只能按完整号码查找", f->label);
+			return;
+		}
+		struct sqlval v;
+		struct model_errors local = {json_array(), json_array()};
+		if (query_coerce_text(f, value, &v, &local) && v.type == SV_TEXT) {
+			char hash[65];
+			crypto_lookup_hash(v.s, hash);
+			buf_printf(&q->where, " AND t.%s_hash = ?", f->name);
+			params_text(&q->where_params, hash);
+		} else {
+			json_t *d = json_array_get(local.details, 0);
+			model_error(errs, key, "invalid_filter", "%s",
+			            d ? json_string_value(json_object_get(d, "message")) : "值不能为空");
+		}
+		free(v.s);
+		json_decref(local.details);
+		json_decref(local.warnings);
 		return;
 	}
 	if (!strcmp(op, "null")) {

@@ -233,6 +233,18 @@ static enum xz_result h_update(struct request *req)
 	return finish(req, &c, r);
 }
 
+static enum xz_result h_reveal(struct request *req)
+{
+	const char *field = http_arg(req, "field");
+	if (!field) {
+		snprintf(req->message, sizeof(req->message), "请用 field 参数指明要查看的字段");
+		return XZ_ERR_BAD_REQUEST;
+	}
+	struct entity_call c;
+	begin(req, &c);
+	return finish(req, &c, engine_reveal(&c.ctx, req->entity, req->id, field, &c.out));
+}
+
 static enum xz_result h_delete(struct request *req)
 {
 	struct entity_call c;
@@ -259,6 +271,8 @@ const struct route http_routes[] = {
 	{"POST", "/api/v1/:entity", h_create, PERM_ENTITY_WRITE, ROUTE_ENTITY, "新增"},
 	{"GET", "/api/v1/:entity/:id", h_get, PERM_ENTITY_READ, ROUTE_ENTITY, "查看"},
 	{"PATCH", "/api/v1/:entity/:id", h_update, PERM_ENTITY_WRITE, ROUTE_ENTITY, "修改"},
+	{"GET", "/api/v1/:entity/:id/reveal", h_reveal, PERM_PII_REVEAL, ROUTE_ENTITY,
+	 "查看加密的个人信息（记入审计）"},
 	{"DELETE", "/api/v1/:entity/:id", h_delete, PERM_ENTITY_WRITE, ROUTE_ENTITY, "删除"},
 };
 

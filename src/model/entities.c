@@ -131,6 +131,143 @@ static const struct field institution_fields[] = {
 	{"description", FT_TEXT, "简介", F_SEARCH, .max_len = 2000},
 };
 
+/* ---- people: one person record per human, roles attached to it ---- */
+
+static const char *const genders[] = {"男", "女", NULL};
+static const char *const educations[] = {"博士研究生", "硕士研究生", "大学本科", "大学专科",
+                                          "中专及以下", NULL};
+static const char *const degrees[] = {"博士", "硕士", "学士", "无", NULL};
+static const char *const political[] = {"中共党员", "中共预备党员", "共青团员", "民主党派",
+                                         "无党派人士", "群众", NULL};
+
+static const struct field person_fields[] = {
+	{"name", FT_TEXT, "姓名", F_REQUIRED | F_SEARCH | F_SORT | F_LIST, .max_len = 50},
+	{"idcard", FT_IDCARD, "身份证号",
+	 F_REQUIRED | F_UNIQUE | F_NATKEY | F_SENSITIVE | F_LIST,
+	 .help = "18位，校验位与出生日期须正确；加密保存，列表中打码显示"},
+	{"gender", FT_ENUM, "性别", F_FILTER | F_LIST, .enum_values = genders,
+	 .help = "不填时按身份证号第17位推算"},
+	{"birth_date", FT_DATE, "出生日期", F_SORT | F_LIST, .help = "不填时取身份证号中的出生日期"},
+	{"ethnicity", FT_TEXT, "民族", F_FILTER, .max_len = 20},
+	{"native_place", FT_TEXT, "籍贯", F_SEARCH, .max_len = 50},
+	{"mobile", FT_MOBILE, "手机号", F_SENSITIVE | F_LIST},
+	{"education", FT_ENUM, "学历", F_FILTER | F_SORT | F_LIST, .enum_values = educations},
+	{"degree", FT_ENUM, "学位", F_FILTER, .enum_values = degrees},
+	{"school", FT_TEXT, "毕业院校", F_SEARCH | F_FILTER, .max_len = 100},
+	{"major", FT_TEXT, "所学专业", F_SEARCH, .max_len = 100},
+	{"title", FT_TEXT, "专业技术职务", F_SEARCH, .max_len = 100},
+	{"political_status", FT_ENUM, "政治面貌", F_FILTER | F_LIST, .enum_values = political},
+	{"work_start", FT_DATE, "参加工作时间", F_SORT},
+	{"region_id", FT_REF, "所在区划", F_REQUIRED | F_FILTER | F_LIST, .ref = "region"},
+	{"family", FT_TEXT, "家庭成员", F_SENSITIVE, .max_len = 4000,
+	 .help = "每行一人：称谓 姓名 出生日期 政治面貌 工作单位及职务；加密保存"},
+};
+
+static const char *const cadre_ranks[] = {
+	"一级巡视员", "二级巡视员", "一级调研员", "二级调研员", "三级调研员", "四级调研员",
+	"一级主任科员", "二级主任科员", "三级主任科员", "四级主任科员", "一级科员", "二级科员",
+	NULL};
+static const char *const position_levels[] = {"厅局级正职", "厅局级副职", "县处级正职",
+                                               "县处级副职", "乡科级正职", "乡科级副职",
+                                               "无领导职务", NULL};
+static const char *const cadre_levels[] = {"市", "县", "乡", NULL};
+
+static const struct field cadre_fields[] = {
+	{"person_id", FT_REF, "人员", F_REQUIRED | F_UNIQUE | F_NATKEY | F_LIST, .ref = "person"},
+	{"unit", FT_TEXT, "工作单位", F_REQUIRED | F_SEARCH | F_SORT | F_LIST, .max_len = 100},
+	{"post", FT_TEXT, "现任职务", F_REQUIRED | F_SEARCH | F_LIST, .max_len = 200},
+	{"rank", FT_ENUM, "职级", F_FILTER | F_SORT | F_LIST, .enum_values = cadre_ranks},
+	{"position_level", FT_ENUM, "职务层次", F_FILTER | F_SORT | F_LIST,
+	 .enum_values = position_levels},
+	{"level", FT_ENUM, "层级", F_REQUIRED | F_FILTER | F_LIST, .enum_values = cadre_levels},
+	{"region_id", FT_REF, "单位所在区划", F_REQUIRED | F_FILTER | F_LIST, .ref = "region"},
+	{"expertise", FT_TAGS, "专业特长", F_FILTER | F_LIST,
+	 .help = "如 产业经济、科技创新、现代金融"},
+	{"chain_id", FT_REF, "联系产业链", F_FILTER, .ref = "chain"},
+	{"appointed", FT_DATE, "任现职时间", F_SORT},
+};
+
+static const struct field career_fields[] = {
+	{"person_id", FT_REF, "人员", F_REQUIRED | F_FILTER | F_LIST, .ref = "person"},
+	{"start_date", FT_DATE, "起始时间", F_REQUIRED | F_SORT | F_LIST},
+	{"end_date", FT_DATE, "终止时间", F_SORT | F_LIST, .help = "空表示至今"},
+	{"unit_post", FT_TEXT, "单位及职务", F_REQUIRED | F_SEARCH | F_LIST, .max_len = 300},
+	{"raw_line", FT_TEXT, "简历原文", F_SEARCH, .max_len = 500,
+	 .help = "自任免审批表导入的原始简历行"},
+};
+
+static const char *const talent_categories[] = {"顶尖人才", "领军人才", "高层次人才", "青年人才",
+                                                 "高技能人才", NULL};
+static const char *const talent_levels[] = {"国家级", "省级", "市级", "其他", NULL};
+static const char *const talent_statuses[] = {"在锡", "已离锡", NULL};
+
+static const struct field talent_fields[] = {
+	{"person_id", FT_REF, "人员", F_REQUIRED | F_UNIQUE | F_NATKEY | F_LIST, .ref = "person"},
+	{"category", FT_ENUM, "人才类别", F_REQUIRED | F_FILTER | F_SORT | F_LIST,
+	 .enum_values = talent_categories},
+	{"level", FT_ENUM, "人才层次", F_FILTER | F_LIST, .enum_values = talent_levels},
+	{"skills", FT_TAGS, "专业技能", F_FILTER | F_LIST, .help = "取自技能分类，如 数字IC设计"},
+	{"field", FT_TEXT, "专业领域", F_SEARCH | F_LIST, .max_len = 100},
+	{"chain_id", FT_REF, "服务产业链", F_FILTER | F_LIST, .ref = "chain"},
+	{"enterprise_id", FT_REF, "工作单位（企业）", F_FILTER, .ref = "enterprise"},
+	{"experience_years", FT_INT, "工作年限", F_SORT | F_FILTER, .min = 0, .max = 70},
+	{"source", FT_TEXT, "来源", F_FILTER, .max_len = 100, .help = "引进渠道或培养方式"},
+	{"status", FT_ENUM, "状态", F_FILTER | F_LIST, .enum_values = talent_statuses},
+};
+
+static const char *const member_statuses[] = {"正式党员", "预备党员", NULL};
+
+static const struct field party_member_fields[] = {
+	{"person_id", FT_REF, "人员", F_REQUIRED | F_UNIQUE | F_NATKEY | F_LIST, .ref = "person"},
+	{"org_name", FT_TEXT, "所在党组织", F_REQUIRED | F_SEARCH | F_FILTER | F_LIST,
+	 .max_len = 100},
+	{"join_date", FT_DATE, "入党时间", F_SORT | F_LIST},
+	{"status", FT_ENUM, "党员类别", F_FILTER | F_LIST, .enum_values = member_statuses},
+};
+
+/* ---- skill taxonomy ---- */
+
+static const struct field skill_fields[] = {
+	{"name", FT_TEXT, "技能", F_REQUIRED | F_UNIQUE | F_NATKEY | F_SEARCH | F_SORT | F_LIST,
+	 .max_len = 50},
+	{"parent_id", FT_REF, "上级技能", F_FILTER | F_LIST, .ref = "skill"},
+	{"synonyms", FT_TAGS, "同义词", F_SEARCH | F_LIST},
+	{"cluster_id", FT_REF, "所属集群", F_FILTER | F_LIST, .ref = "cluster"},
+	{"description", FT_TEXT, "说明", F_SEARCH, .max_len = 500},
+};
+
+/* ---- need: an enterprise's talent need, as on the census form ---- */
+
+static const char *const post_categories[] = {"研发设计", "生产制造", "技术技能", "经营管理",
+                                               "市场营销", "其他", NULL};
+static const char *const need_educations[] = {"博士研究生", "硕士研究生", "大学本科", "大学专科",
+                                               "不限", NULL};
+static const char *const experiences[] = {"不限", "1年以下", "1-3年", "4-6年", "7-9年",
+                                           "10年及以上", NULL};
+static const char *const urgencies[] = {"一般", "较急", "紧急", NULL};
+static const char *const need_statuses[] = {"草稿", "开放", "已满足", "已关闭", NULL};
+
+static const struct field need_fields[] = {
+	{"enterprise_id", FT_REF, "需求企业", F_REQUIRED | F_FILTER | F_LIST, .ref = "enterprise"},
+	{"segment_id", FT_REF, "产业链环节", F_FILTER | F_LIST, .ref = "segment"},
+	{"post_name", FT_TEXT, "岗位名称", F_REQUIRED | F_SEARCH | F_SORT | F_LIST, .max_len = 100},
+	{"post_category", FT_ENUM, "岗位类别", F_REQUIRED | F_FILTER | F_LIST,
+	 .enum_values = post_categories},
+	{"headcount", FT_INT, "需求数量", F_REQUIRED | F_SORT | F_LIST, .min = 1, .max = 10000},
+	{"education", FT_ENUM, "学历要求", F_FILTER | F_LIST, .enum_values = need_educations},
+	{"skills", FT_TAGS, "专业要求", F_FILTER | F_LIST, .help = "取自技能分类"},
+	{"experience", FT_ENUM, "工作经验", F_FILTER | F_LIST, .enum_values = experiences},
+	{"certificate", FT_TEXT, "职业资格证书", F_SEARCH, .max_len = 200},
+	{"salary_min", FT_DECIMAL, "起薪下限(万元/年)", F_SORT | F_LIST, .min = 0, .max = 10000},
+	{"salary_max", FT_DECIMAL, "起薪上限(万元/年)", F_SORT | F_LIST, .min = 0, .max = 10000},
+	{"urgency", FT_ENUM, "紧急程度", F_REQUIRED | F_FILTER | F_SORT | F_LIST,
+	 .enum_values = urgencies},
+	{"status", FT_ENUM, "状态", F_REQUIRED | F_FILTER | F_LIST, .enum_values = need_statuses},
+	{"published", FT_DATE, "发布日期", F_SORT | F_LIST},
+	{"deadline", FT_DATE, "截止日期", F_SORT},
+	{"description", FT_TEXT, "岗位说明", F_SEARCH, .max_len = 2000},
+};
+
 /* ---- audit_log: read-only view of the audit trail ---- */
 
 static const struct field audit_fields[] = {
@@ -165,6 +302,25 @@ const struct entity model_entities[] = {
 	{"institution", "institution", "高校院所与平台", "产业链", institution_fields,
 	 COUNT(institution_fields), NULL, 0, E_SOFT_DELETE, "name", "id", "region_id",
 	 PERM_DATA_READ, PERM_DATA_WRITE, NULL},
+	{"person", "person", "人员", "干部", person_fields, COUNT(person_fields), NULL, 0,
+	 E_SOFT_DELETE, "name", "-id", "region_id", PERM_DATA_READ, PERM_DATA_WRITE,
+	 people_person_validate},
+	{"cadre", "cadre", "干部", "干部", cadre_fields, COUNT(cadre_fields), NULL, 0, E_SOFT_DELETE,
+	 "post", "-id", "region_id", PERM_DATA_READ, PERM_DATA_WRITE, NULL},
+	{"career", "career", "任职经历", "干部", career_fields, COUNT(career_fields), NULL, 0, 0,
+	 "unit_post", "start_date", "person_id.region_id", PERM_DATA_READ, PERM_DATA_WRITE,
+	 people_career_validate},
+	{"talent", "talent", "人才", "人才", talent_fields, COUNT(talent_fields), NULL, 0,
+	 E_SOFT_DELETE, "field", "-id", "person_id.region_id", PERM_DATA_READ, PERM_DATA_WRITE,
+	 NULL},
+	{"party_member", "party_member", "党员", "组织", party_member_fields,
+	 COUNT(party_member_fields), NULL, 0, E_SOFT_DELETE, "org_name", "-id",
+	 "person_id.region_id", PERM_DATA_READ, PERM_DATA_WRITE, NULL},
+	{"skill", "skill", "技能分类", "人才", skill_fields, COUNT(skill_fields), NULL, 0,
+	 E_SOFT_DELETE, "name", "id", NULL, PERM_DATA_READ, PERM_STRUCTURE_WRITE, NULL},
+	{"need", "need", "人才需求", "人才", need_fields, COUNT(need_fields), NULL, 0,
+	 E_SOFT_DELETE, "post_name", "-id", "enterprise_id.region_id", PERM_DATA_READ,
+	 PERM_DATA_WRITE, people_need_validate},
 	{"audit_log", "audit_log", "审计日志", "系统", audit_fields, COUNT(audit_fields), NULL, 0,
 	 E_READONLY | E_NO_TIMESTAMPS, "action", "-id", NULL, PERM_AUDIT_READ, PERM_NONE, NULL},
 };

@@ -1,6 +1,6 @@
 /*
  * The descriptor table and the validation hooks it names. The hooks live in
- * src/domain/structure.c; they see the merged row and report through model_error().
+ * src/domain/ (structure.c, people.c); they see the merged row and report through model_error().
  */
 #ifndef XZ_ENTITIES_H
 #define XZ_ENTITIES_H
@@ -14,5 +14,12 @@ void structure_segment_validate(const struct entity *e, struct store *db, long l
                                 json_t *row, struct model_errors *errs);
 void structure_enterprise_validate(const struct entity *e, struct store *db, long long id,
                                    json_t *row, struct model_errors *errs);
+
+void people_person_validate(const struct entity *e, struct store *db, long long id, json_t *row,
+                            struct model_errors *errs);
+void people_career_validate(const struct entity *e, struct store *db, long long id, json_t *row,
+                            struct model_errors *errs);
+void people_need_validate(const struct entity *e, struct store *db, long long id, json_t *row,
+                          struct model_errors *errs);
 
 #endif

@@ -51,6 +51,7 @@ enum perm {
 	PERM_STRUCTURE_WRITE = 1u << 2, /* regions, clusters, chains, segments */
 	PERM_USER_ADMIN = 1u << 3,
 	PERM_AUDIT_READ = 1u << 4,
+	PERM_PII_REVEAL = 1u << 5, /* see 身份证号, mobile, family in clear (audited) */
 	/* pseudo-permissions in the route table, resolved through the entity */
 	PERM_ENTITY_READ = 1u << 29,
 	PERM_ENTITY_WRITE = 1u << 30,

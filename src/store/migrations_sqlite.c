@@ -97,9 +97,68 @@ static const char v2[] =
 
 	"CREATE TABLE setting (key TEXT PRIMARY KEY, value TEXT NOT NULL);";
 
+/* Sensitive columns (idcard, mobile, family) hold SM4-sealed text; idcard_hash
+ * is the keyed lookup hash that uniqueness and search by 身份证号 use. */
+static const char v3[] =
+	"CREATE TABLE person (" ENTITY_COLS
+	" deleted_at TEXT, name TEXT NOT NULL, idcard TEXT NOT NULL, idcard_hash TEXT NOT NULL,"
+	" gender TEXT, birth_date TEXT, ethnicity TEXT, native_place TEXT, mobile TEXT,"
+	" education TEXT, degree TEXT, school TEXT, major TEXT, title TEXT,"
+	" political_status TEXT, work_start TEXT,"
+	" region_id INTEGER NOT NULL REFERENCES region(id), family TEXT);"
+	"CREATE UNIQUE INDEX person_idcard ON person(idcard_hash) WHERE deleted_at IS NULL;"
+	"CREATE INDEX person_region ON person(region_id);"
+	"CREATE INDEX person_name ON person(name);"
+
+	"CREATE TABLE person_photo (person_id INTEGER PRIMARY KEY REFERENCES person(id),"
+	" mime TEXT NOT NULL, data BLOB NOT NULL);"
+
+	"CREATE TABLE cadre (" ENTITY_COLS
+	" deleted_at TEXT, person_id INTEGER NOT NULL REFERENCES person(id), unit TEXT NOT NULL,"
+	" post TEXT NOT NULL, rank TEXT, position_level TEXT, level TEXT NOT NULL,"
+	" region_id INTEGER NOT NULL REFERENCES region(id), expertise TEXT,"
+	" chain_id INTEGER REFERENCES chain(id), appointed TEXT);"
+	"CREATE UNIQUE INDEX cadre_person ON cadre(person_id) WHERE deleted_at IS NULL;"
+	"CREATE INDEX cadre_region ON cadre(region_id);"
+
+	"CREATE TABLE career (" ENTITY_COLS
+	" person_id INTEGER NOT NULL REFERENCES person(id), start_date TEXT NOT NULL,"
+	" end_date TEXT, unit_post TEXT NOT NULL, raw_line TEXT);"
+	"CREATE INDEX career_person ON career(person_id);"
+
+	"CREATE TABLE talent (" ENTITY_COLS
+	" deleted_at TEXT, person_id INTEGER NOT NULL REFERENCES person(id),"
+	" category TEXT NOT NULL, level TEXT, skills TEXT, field TEXT,"
+	" chain_id INTEGER REFERENCES chain(id), enterprise_id INTEGER REFERENCES enterprise(id),"
+	" experience_years INTEGER, source TEXT, status TEXT);"
+	"CREATE UNIQUE INDEX talent_person ON talent(person_id) WHERE deleted_at IS NULL;"
+	"CREATE INDEX talent_chain ON talent(chain_id);"
+
+	"CREATE TABLE party_member (" ENTITY_COLS
+	" deleted_at TEXT, person_id INTEGER NOT NULL REFERENCES person(id),"
+	" org_name TEXT NOT NULL, join_date TEXT, status TEXT);"
+	"CREATE UNIQUE INDEX party_member_person ON party_member(person_id) WHERE deleted_at IS NULL;"
+
+	"CREATE TABLE skill (" ENTITY_COLS
+	" deleted_at TEXT, name TEXT NOT NULL, parent_id INTEGER REFERENCES skill(id),"
+	" synonyms TEXT, cluster_id INTEGER REFERENCES cluster(id), description TEXT);"
+	"CREATE UNIQUE INDEX skill_name ON skill(name) WHERE deleted_at IS NULL;"
+	"CREATE INDEX skill_parent ON skill(parent_id);"
+
+	"CREATE TABLE need (" ENTITY_COLS
+	" deleted_at TEXT, enterprise_id INTEGER NOT NULL REFERENCES enterprise(id),"
+	" segment_id INTEGER REFERENCES segment(id), post_name TEXT NOT NULL,"
+	" post_category TEXT NOT NULL, headcount INTEGER NOT NULL, education TEXT, skills TEXT,"
+	" experience TEXT, certificate TEXT, salary_min REAL, salary_max REAL,"
+	" urgency TEXT NOT NULL, status TEXT NOT NULL, published TEXT, deadline TEXT,"
+	" description TEXT);"
+	"CREATE INDEX need_enterprise ON need(enterprise_id);"
+	"CREATE INDEX need_segment ON need(segment_id);";
+
 const struct migration migrations_sqlite[] = {
 	{1, "regions, clusters, chains, segments, parks, enterprises, institutions", v1},
 	{2, "users, sessions, api tokens, audit log, settings", v2},
+	{3, "people, cadres, careers, talents, party members, skills, needs", v3},
 };
 
 const size_t migrations_sqlite_count = sizeof(migrations_sqlite) / sizeof(migrations_sqlite[0]);
