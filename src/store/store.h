@@ -42,10 +42,13 @@ int store_schema_version(struct store *db);
 
 /* Write transaction: on SQLite BEGIN IMMEDIATE, so the write lock is taken
  * up front and concurrent writers queue on the busy timeout instead of
- * failing at commit. */
+ * failing at commit. Calls nest: an inner begin is a savepoint, and an
+ * inner rollback undoes only the work since its begin. */
 enum xz_result store_begin(struct store *db);
 enum xz_result store_commit(struct store *db);
 void store_rollback(struct store *db);
+/* Ends every level of an open transaction, undoing all of it. */
+void store_rollback_all(struct store *db);
 bool store_in_tx(struct store *db);
 
 /* Runs parameterless SQL (DDL, PRAGMA); several statements allowed. */

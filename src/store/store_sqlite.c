@@ -156,29 +156,54 @@ const char *store_errmsg(struct store *db)
 	return sqlite3_errmsg(db->db);
 }
 
+/* Nested transactions are savepoints, so an inner failure (one bad row of
+ * an import) undoes only its own work and the outer transaction goes on. */
 enum xz_result store_begin(struct store *db)
 {
-	if (db->tx_depth++ > 0)
-		return XZ_OK;
-	enum xz_result r = store_exec(db, "BEGIN IMMEDIATE");
-	if (r)
-		db->tx_depth = 0;
+	char sql[32];
+	if (db->tx_depth == 0)
+		snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE");
+	else
+		snprintf(sql, sizeof(sql), "SAVEPOINT s%d", db->tx_depth);
+	enum xz_result r = store_exec(db, sql);
+	if (!r)
+		db->tx_depth++;
 	return r;
 }
 
 enum xz_result store_commit(struct store *db)
 {
+	char sql[32];
 	if (db->tx_depth == 0)
 		return XZ_ERR_INTERNAL;
-	if (--db->tx_depth > 0)
-		return XZ_OK;
-	return store_exec(db, "COMMIT");
+	db->tx_depth--;
+	if (db->tx_depth == 0)
+		snprintf(sql, sizeof(sql), "COMMIT");
+	else
+		snprintf(sql, sizeof(sql), "RELEASE s%d", db->tx_depth);
+	enum xz_result r = store_exec(db, sql);
+	if (r && db->tx_depth == 0 && !sqlite3_get_autocommit(db->db))
+		db->tx_depth = 1; /* COMMIT failed: still open, the caller rolls back */
+	return r;
 }
 
 void store_rollback(struct store *db)
 {
-	/* also after a failed COMMIT, which leaves depth 0 but the
-	 * transaction open */
+	char sql[64];
+	if (db->tx_depth > 1) {
+		db->tx_depth--;
+		snprintf(sql, sizeof(sql), "ROLLBACK TO s%d; RELEASE s%d", db->tx_depth,
+		         db->tx_depth);
+		sqlite3_exec(db->db, sql, NULL, NULL, NULL);
+		return;
+	}
+	db->tx_depth = 0;
+	if (!sqlite3_get_autocommit(db->db))
+		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+void store_rollback_all(struct store *db)
+{
 	db->tx_depth = 0;
 	if (!sqlite3_get_autocommit(db->db))
 		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
@@ -481,7 +506,7 @@ struct store *store_pool_get(struct store_pool *p)
 
 void store_pool_put(struct store_pool *p, struct store *db)
 {
-	store_rollback(db); /* a handler that bailed out mid-transaction */
+	store_rollback_all(db); /* a handler that bailed out mid-transaction */
 	pthread_mutex_lock(&p->mu);
 	p->free_list[p->nfree++] = db;
 	pthread_cond_signal(&p->cv);

@@ -250,6 +250,20 @@ static void test_nested_transactions(void **state)
 	                 XZ_OK);
 	assert_int_equal(store_commit(db), XZ_OK);
 	assert_int_equal(query_int(db, "SELECT count(*) FROM setting"), 1);
+
+	/* an inner rollback undoes only the inner work (a savepoint) */
+	assert_int_equal(store_begin(db), XZ_OK);
+	assert_int_equal(store_exec(db, "INSERT INTO setting (key, value) VALUES ('c', '3')"),
+	                 XZ_OK);
+	assert_int_equal(store_begin(db), XZ_OK);
+	assert_int_equal(store_exec(db, "INSERT INTO setting (key, value) VALUES ('d', '4')"),
+	                 XZ_OK);
+	store_rollback(db);
+	assert_true(store_in_tx(db));
+	assert_int_equal(store_commit(db), XZ_OK);
+	assert_false(store_in_tx(db));
+	assert_int_equal(query_int(db, "SELECT count(*) FROM setting"), 2);
+	assert_int_equal(query_int(db, "SELECT count(*) FROM setting WHERE key = 'd'"), 0);
 	store_close(db);
 }
 
