@@ -10,6 +10,7 @@
 #include "core/mem.h"
 #include "core/util.h"
 #include "domain/demo.h"
+#include "engine/transfer.h"
 #include "http/http.h"
 
 #include <inttypes.h>
@@ -215,6 +216,7 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
 		.web_dir = cli_opt(argc, argv, "--web"),
 		.threads = (int)sysconf(_SC_NPROCESSORS_ONLN),
 		.max_body = 1u << 20,
+		.max_upload = 256u << 20,
 	};
 	if (!cfg.listen)
 		cfg.listen = getenv("XINZHI_LISTEN") ? getenv("XINZHI_LISTEN") : "127.0.0.1:8080";
@@ -445,6 +447,180 @@ static int cmd_keygen(struct cli *cli, int argc, char **argv)
 	return r ? 1 : 0;
 }
 
+/* ---- spreadsheets ---- */
+
+static const struct entity *entity_arg(const char *name)
+{
+	const struct entity *e = name ? model_find(name) : NULL;
+	if (!e) {
+		fprintf(stderr, "xinzhi: 未知的数据类型“%s”。可用：", name ? name : "");
+		for (size_t i = 0; model_at(i); i++)
+			fprintf(stderr, "%s%s", i ? "、" : "", model_at(i)->name);
+		fprintf(stderr, "\n");
+	}
+	return e;
+}
+
+struct progress {
+	double started, last;
+	bool tty;
+};
+
+/* rows, rows/s and time left, redrawn at most 5 times a second */
+static void show_progress(void *cls, int64_t rows, uint64_t done, uint64_t total)
+{
+	struct progress *p = cls;
+	double now = util_now_mono();
+	if (!p->tty || (now - p->last < 0.2 && done < total))
+		return;
+	p->last = now;
+	double rate = rows / (now - p->started > 0.001 ? now - p->started : 0.001);
+	double frac = total ? (double)done / (double)total : 0;
+	double eta = frac > 0.001 ? (now - p->started) * (1 - frac) / frac : 0;
+	int bar = (int)(frac * 30);
+	fprintf(stderr, "\r[%.*s%*s] %3.0f%%  %" PRId64 " 行  %.0f 行/秒  剩余约 %.0f 秒   ", bar,
+	        "##############################", 30 - bar, "", frac * 100, rows, rate, eta);
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = !strcmp(path, "-") ? stdout : fopen(path, "wb");
+	if (!f) {
+		fprintf(stderr, "xinzhi: 无法写入 %s\n", path);
+		return 1;
+	}
+	bool ok = fwrite(data, 1, len, f) == len;
+	ok = (f == stdout ? fflush(f) == 0 : fclose(f) == 0) && ok;
+	if (!ok)
+		fprintf(stderr, "xinzhi: 写入 %s 失败\n", path);
+	return ok ? 0 : 1;
+}
+
+static int cmd_import(struct cli *cli, int argc, char **argv)
+{
+	static const char *const known[] = {"--sheet", "--errors", NULL};
+	static const char *const flags[] = {"--dry-run", "--confirm", NULL};
+	if (!cli_check_opts(argc, argv, known, flags))
+		return 2;
+	const struct entity *e = entity_arg(positional(argc, argv, 0, known));
+	const char *file = positional(argc, argv, 1, known);
+	if (!e || !file) {
+		if (e)
+			fprintf(stderr, "xinzhi: 用法：xinzhi import 数据类型 文件 [--dry-run]\n");
+		return 2;
+	}
+	char msg[256] = "";
+	struct table_reader *rd = NULL;
+	if (table_open_file(file, TABLE_AUTO, cli_opt(argc, argv, "--sheet"), &rd, msg, sizeof(msg))) {
+		fprintf(stderr, "xinzhi: %s\n", msg);
+		return 1;
+	}
+	struct engine_ctx ctx;
+	struct import_report rep;
+	struct progress prog = {util_now_mono(), 0, isatty(STDERR_FILENO)};
+	engine_ctx_init(&ctx, cli->store, engine_system_actor());
+	ctx.confirm_warnings = cli_flag(argc, argv, "--confirm");
+	bool dry = cli_flag(argc, argv, "--dry-run");
+	enum xz_result r = engine_import(&ctx, e, rd, file, dry, &rep, show_progress, &prog);
+	if (prog.tty)
+		fprintf(stderr, "\n");
+	double secs = util_now_mono() - prog.started;
+	int rc = 0;
+	if (!r) {
+		printf("%s%s：共 %" PRId64 " 行，新增 %" PRId64 "，更新 %" PRId64 "（编码 %s，用时 %.1f 秒，%.0f 行/秒）\n",
+		       dry ? "校验通过（未写入）" : "导入完成", e->label, rep.rows, rep.inserted,
+		       rep.updated, rep.encoding, secs, rep.rows / (secs > 0.001 ? secs : 0.001));
+	} else if (r == XZ_ERR_VALIDATION && json_array_size(rep.bad_rows)) {
+		char *path = cli_opt(argc, argv, "--errors") ? xstrdup(cli_opt(argc, argv, "--errors"))
+		                                             : xasprintf("%s.错误清单.xlsx", file);
+		char *data = NULL;
+		size_t len = 0;
+		json_t *err;
+		size_t i;
+		json_array_foreach(rep.errors, i, err) {
+			if (i == 10) {
+				fprintf(stderr, "……\n");
+				break;
+			}
+			fprintf(stderr, "第%" JSON_INTEGER_FORMAT "行 %s：%s\n",
+			        json_integer_value(json_object_get(err, "row")),
+			        json_string_value(json_object_get(err, "column")),
+			        json_string_value(json_object_get(err, "message")));
+		}
+		if (!import_error_workbook(&rep, &data, &len) && !write_file(path, data, len))
+			fprintf(stderr, "xinzhi: %s，未导入任何数据。错误清单：%s\n", ctx.message, path);
+		else
+			fprintf(stderr, "xinzhi: %s，未导入任何数据\n", ctx.message);
+		free(data);
+		free(path);
+		rc = 1;
+	} else {
+		fprintf(stderr, "xinzhi: 导入失败：%s\n", ctx.message[0] ? ctx.message : result_info(r)->message);
+		rc = 1;
+	}
+	import_report_free(&rep);
+	engine_ctx_free(&ctx);
+	table_close(rd);
+	return rc;
+}
+
+static int cmd_export(struct cli *cli, int argc, char **argv)
+{
+	static const char *const known[] = {"-o", "--format", NULL};
+	static const char *const flags[] = {"--unmasked", NULL};
+	if (!cli_check_opts(argc, argv, known, flags))
+		return 2;
+	const struct entity *e = entity_arg(positional(argc, argv, 0, known));
+	if (!e)
+		return 2;
+	const char *format = cli_opt(argc, argv, "--format");
+	const char *out = cli_opt(argc, argv, "-o");
+	if (!format)
+		format = out && strlen(out) > 4 && !strcmp(out + strlen(out) - 4, ".csv") ? "csv" : "xlsx";
+	if (strcmp(format, "csv") && strcmp(format, "xlsx")) {
+		fprintf(stderr, "xinzhi: --format 只能是 xlsx 或 csv\n");
+		return 2;
+	}
+	char *def = xasprintf("%s.%s", e->name, format);
+	struct engine_ctx ctx;
+	engine_ctx_init(&ctx, cli->store, engine_system_actor());
+	char *data = NULL;
+	size_t len = 0;
+	enum xz_result r = engine_export(&ctx, e, NULL, 0, strcmp(format, "csv") ? TABLE_XLSX : TABLE_CSV,
+	                                 cli_flag(argc, argv, "--unmasked"), &data, &len);
+	int rc = 1;
+	if (r)
+		fprintf(stderr, "xinzhi: 导出失败：%s\n", ctx.message[0] ? ctx.message : result_info(r)->message);
+	else if (!(rc = write_file(out ? out : def, data, len)) && (!out || strcmp(out, "-")))
+		printf("已导出%s到 %s\n", e->label, out ? out : def);
+	free(data);
+	free(def);
+	engine_ctx_free(&ctx);
+	return rc;
+}
+
+static int cmd_template(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	static const char *const known[] = {"-o", NULL};
+	if (!cli_check_opts(argc, argv, known, NULL))
+		return 2;
+	const struct entity *e = entity_arg(positional(argc, argv, 0, known));
+	if (!e)
+		return 2;
+	char *def = xasprintf("%s导入模板.xlsx", e->label), *data = NULL;
+	const char *out = cli_opt(argc, argv, "-o");
+	size_t len = 0;
+	int rc = 1;
+	if (engine_template(e, &data, &len))
+		fprintf(stderr, "xinzhi: 生成模板失败\n");
+	else if (!(rc = write_file(out ? out : def, data, len)))
+		printf("已生成%s导入模板 %s\n", e->label, out ? out : def);
+	free(data);
+	free(def);
+	return rc;
+}
+
 static int cmd_version(struct cli *cli, int argc, char **argv)
 {
 	(void)cli, (void)argc, (void)argv;
@@ -494,6 +670,15 @@ const struct command cli_commands[] = {
 	 "备份数据库（服务运行时也可执行，得到一致的副本）", NULL},
 	{"restore", cmd_restore, 0, "restore 备份文件",
 	 "用备份替换当前数据库（须先停止服务）", NULL},
+	{"import", cmd_import, CMD_NEEDS_DB, "import 数据类型 文件 [--dry-run] [--confirm] [--sheet 工作表] [--errors 错误清单.xlsx]",
+	 "从 Excel（xlsx）或 CSV（UTF-8 / GBK）导入数据",
+	 "  列名按中文标签或字段名匹配，表头上方的标题行会被跳过；按统一社会信用代码、身份证号等唯一编码更新已有记录。\n"
+	 "  任何一行有误时不写入任何数据，错误清单写到 --errors 指定的文件（默认 原文件名.错误清单.xlsx）。\n"
+	 "  --dry-run  只校验不写入\n  --confirm  接受可确认的警告（如试点地区早期的信用代码）"},
+	{"export", cmd_export, CMD_NEEDS_DB, "export 数据类型 [-o 文件] [--format xlsx|csv] [--unmasked]",
+	 "导出数据到 Excel 或 CSV（UTF-8 带 BOM）",
+	 "  个人信息默认打码；--unmasked 导出原文并记入审计日志。-o - 写到标准输出。"},
+	{"template", cmd_template, 0, "template 数据类型 [-o 文件]", "生成带下拉选项和填写说明的导入模板", NULL},
 	{"keygen", cmd_keygen, 0, "keygen [密钥文件]",
 	 "生成个人信息加密密钥（默认为数据库文件名加 .key；已存在时不覆盖）",
 	 "  也可用环境变量 XINZHI_KEY_FILE 指定密钥文件位置。打开数据库时若密钥文件不存在会自动生成。"},

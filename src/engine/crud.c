@@ -108,6 +108,12 @@ enum xz_result engine_get(struct engine_ctx *ctx, const struct entity *e, int64_
 	return r;
 }
 
+enum xz_result engine_get_unmasked(struct engine_ctx *ctx, const struct entity *e, int64_t id,
+                                   json_t **out)
+{
+	return load_row(ctx, e, id, out);
+}
+
 enum xz_result engine_reveal(struct engine_ctx *ctx, const struct entity *e, int64_t id,
                              const char *field, json_t **out)
 {
@@ -131,6 +137,23 @@ enum xz_result engine_reveal(struct engine_ctx *ctx, const struct entity *e, int
 	return r;
 }
 
+/* The WHERE clause (scope, soft delete, filters, q) and ORDER BY of a list
+ * request, shared by paged lists and full scans. */
+static enum xz_result list_where(struct engine_ctx *ctx, const struct entity *e,
+                                 const struct kv *params, size_t nparams, struct list_query *q,
+                                 struct buf *where, struct sqlparams *p)
+{
+	enum xz_result r = query_parse(ctx->db, e, params, nparams, q, &ctx->errs);
+	if (r)
+		return r;
+	base_where(e, where);
+	query_scope(e, ctx->actor, where, p);
+	buf_append(where, q->where.data ? q->where.data : "", q->where.len);
+	for (size_t i = 0; i < q->where_params.n; i++)
+		params_add(p, &q->where_params.v[i]);
+	return XZ_OK;
+}
+
 enum xz_result engine_list(struct engine_ctx *ctx, const struct entity *e, const struct kv *params,
                            size_t nparams, json_t **out)
 {
@@ -141,15 +164,9 @@ enum xz_result engine_list(struct engine_ctx *ctx, const struct entity *e, const
 	json_t *items = NULL;
 	int64_t total = 0;
 	*out = NULL;
-	enum xz_result r = query_parse(ctx->db, e, params, nparams, &q, &ctx->errs);
+	enum xz_result r = list_where(ctx, e, params, nparams, &q, &where, &p);
 	if (r)
 		goto out;
-	base_where(e, &where);
-	query_scope(e, ctx->actor, &where, &p);
-	buf_append(&where, q.where.data ? q.where.data : "", q.where.len);
-	for (size_t i = 0; i < q.where_params.n; i++)
-		params_add(&p, &q.where_params.v[i]);
-
 	buf_printf(&sql, "SELECT count(*) FROM %s t%s", e->table, buf_cstr(&where));
 	if ((r = store_prepare(ctx->db, buf_cstr(&sql), &st)))
 		goto out;
@@ -188,6 +205,41 @@ enum xz_result engine_list(struct engine_ctx *ctx, const struct entity *e, const
 	items = NULL;
 out:
 	json_decref(items);
+	store_finalize(st);
+	params_free(&p);
+	buf_free(&sql);
+	buf_free(&where);
+	query_free(&q);
+	return r;
+}
+
+enum xz_result engine_scan(struct engine_ctx *ctx, const struct entity *e, const struct kv *params,
+                           size_t nparams, bool mask, engine_row_fn fn, void *cls)
+{
+	struct list_query q;
+	struct buf sql = BUF_INIT, where = BUF_INIT;
+	struct sqlparams p = {0};
+	struct store_stmt *st = NULL;
+	enum xz_result r = list_where(ctx, e, params, nparams, &q, &where, &p);
+	if (r)
+		goto out;
+	buf_puts(&sql, "SELECT ");
+	query_select(ctx->db, e, &sql);
+	buf_printf(&sql, " FROM %s t%s ORDER BY %s", e->table, buf_cstr(&where), buf_cstr(&q.order));
+	if ((r = store_prepare(ctx->db, buf_cstr(&sql), &st)))
+		goto out;
+	params_bind(&p, st, 1);
+	enum store_step s;
+	while (!r && (s = store_step(st)) == STORE_ROW) {
+		json_t *row = query_row_json(e, st);
+		if (mask)
+			query_mask_row(e, row);
+		r = fn(cls, row);
+		json_decref(row);
+	}
+	if (!r && s == STORE_FAIL)
+		r = step_error(st);
+out:
 	store_finalize(st);
 	params_free(&p);
 	buf_free(&sql);

@@ -58,6 +58,13 @@ const struct actor *engine_system_actor(void);
  * unknown or malformed parameters. */
 enum xz_result engine_list(struct engine_ctx *ctx, const struct entity *e, const struct kv *params,
                            size_t nparams, json_t **out);
+/* Calls fn for every row matching the list parameters (page and size are
+ * ignored), in list order, streaming from the database; stops at the first
+ * non-XZ_OK result of fn and returns it. Rows are masked when mask is set;
+ * fn must not keep the row without json_incref. */
+typedef enum xz_result (*engine_row_fn)(void *cls, json_t *row);
+enum xz_result engine_scan(struct engine_ctx *ctx, const struct entity *e, const struct kv *params,
+                           size_t nparams, bool mask, engine_row_fn fn, void *cls);
 /* XZ_ERR_NOT_FOUND when missing, deleted or out of the actor's scope. */
 enum xz_result engine_get(struct engine_ctx *ctx, const struct entity *e, int64_t id,
                           json_t **out);
@@ -75,6 +82,11 @@ enum xz_result engine_delete(struct engine_ctx *ctx, const struct entity *e, int
  * writes a "reveal" audit row. The caller checks the permission. */
 enum xz_result engine_reveal(struct engine_ctx *ctx, const struct entity *e, int64_t id,
                              const char *field, json_t **out);
+
+/* A row with its sensitive values in clear, not audited: for callers that
+ * hold PERM_PII_REVEAL and write their own audit row (exports, dossiers). */
+enum xz_result engine_get_unmasked(struct engine_ctx *ctx, const struct entity *e, int64_t id,
+                                   json_t **out);
 
 /* Looks up a live row's id by its unique field value (e.g. region by code),
  * ignoring scope; 0 when not found. */

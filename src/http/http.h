@@ -21,7 +21,8 @@ struct server_config {
 	const char *listen; /* "127.0.0.1:8080" */
 	const char *web_dir; /* built front end, or NULL */
 	int threads;
-	size_t max_body; /* bytes */
+	size_t max_body;   /* bytes, for JSON bodies */
+	size_t max_upload; /* bytes, for ROUTE_UPLOAD routes (imports) */
 };
 
 struct request;
@@ -31,6 +32,7 @@ enum route_flag {
 	ROUTE_PUBLIC = 1u << 0,    /* no sign-in needed */
 	ROUTE_PW_CHANGE = 1u << 1, /* allowed while a password change is pending */
 	ROUTE_ENTITY = 1u << 2,    /* :entity must name a descriptor */
+	ROUTE_UPLOAD = 1u << 3,    /* takes a file body up to server_config.max_upload */
 };
 
 struct route {
@@ -51,6 +53,7 @@ struct request {
 	struct arena arena;
 	struct buf body;
 	bool too_large;
+	size_t max_body; /* limit for this request's route */
 	struct store *db;
 	struct principal who;
 	bool signed_in;
@@ -69,6 +72,7 @@ struct request {
 	json_t *reply;
 	struct buf text;          /* a non-JSON reply body, when text_type is set */
 	const char *text_type;
+	char disposition[512];    /* Content-Disposition of a download, or "" */
 	char set_cookie[256];
 	json_t *details;          /* error details (owned), e.g. invalid fields */
 	char message[256];        /* error message overriding the code's default */
@@ -82,6 +86,10 @@ const char *http_arg(struct request *req, const char *name);
 /* Parses the request body as a JSON object; XZ_ERR_BAD_REQUEST (message set)
  * when it is not. Caller owns *out. */
 enum xz_result http_json_body(struct request *req, json_t **out);
+/* Makes the reply a file download: bytes (taken over, free()d later) with
+ * a content type and a file name (UTF-8, encoded per RFC 5987). */
+void http_download(struct request *req, char *bytes, size_t len, const char *type,
+                   const char *filename);
 /* Builds the {error:{code,message,details}} body for r. */
 json_t *http_error_body(enum xz_result r, const char *message, json_t *details);
 

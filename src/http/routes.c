@@ -6,6 +6,7 @@
  */
 #include "auth/audit.h"
 #include "domain/dashboard.h"
+#include "engine/transfer.h"
 #include "http/http.h"
 
 #include <stdlib.h>
@@ -245,6 +246,121 @@ static enum xz_result h_reveal(struct request *req)
 	return finish(req, &c, engine_reveal(&c.ctx, req->entity, req->id, field, &c.out));
 }
 
+/* ---- spreadsheets ---- */
+
+static bool flag_arg(struct request *req, const char *name)
+{
+	const char *v = http_arg(req, name);
+	return v && (!strcmp(v, "1") || !strcmp(v, "true"));
+}
+
+static enum xz_result h_import(struct request *req)
+{
+	char msg[256] = "";
+	struct table_reader *rd = NULL;
+	if (!req->body.len) {
+		snprintf(req->message, sizeof(req->message), "请上传要导入的 Excel（xlsx）或 CSV 文件");
+		return XZ_ERR_BAD_REQUEST;
+	}
+	enum xz_result r = table_open_mem(req->body.data, req->body.len, TABLE_AUTO,
+	                                  http_arg(req, "sheet"), &rd, msg, sizeof(msg));
+	if (r) {
+		snprintf(req->message, sizeof(req->message), "%s", msg);
+		return r;
+	}
+	struct engine_ctx ctx;
+	struct import_report rep;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	ctx.confirm_warnings = flag_arg(req, "confirm");
+	bool dry = flag_arg(req, "dry_run");
+	const char *name = http_arg(req, "filename");
+	r = engine_import(&ctx, req->entity, rd, name ? name : "upload", dry, &rep, NULL, NULL);
+	table_close(rd);
+	const char *want = http_arg(req, "errors");
+	if (r == XZ_ERR_VALIDATION && want && !strcmp(want, "xlsx") && json_array_size(rep.bad_rows)) {
+		char *data = NULL;
+		size_t len = 0;
+		enum xz_result w = import_error_workbook(&rep, &data, &len);
+		if (!w) {
+			char fname[160];
+			snprintf(fname, sizeof(fname), "%s导入错误清单.xlsx", req->entity->label);
+			http_download(req, data, len,
+			              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+			              fname);
+			req->status = 200;
+			r = XZ_OK;
+		} else {
+			r = w;
+		}
+	} else if (r == XZ_OK || r == XZ_ERR_VALIDATION) {
+		json_t *body = import_report_json(&rep);
+		if (r) {
+			const struct xz_result_info *info = result_info(r);
+			json_object_set_new(body, "error",
+			                    json_pack("{s:s, s:s, s:O}", "code", info->code, "message",
+			                              ctx.message[0] ? ctx.message : info->message,
+			                              "details", rep.errors));
+			req->status = info->http_status;
+			r = XZ_OK; /* the body above is the error reply */
+		}
+		req->reply = body;
+	} else if (ctx.message[0]) {
+		snprintf(req->message, sizeof(req->message), "%s", ctx.message);
+	}
+	import_report_free(&rep);
+	engine_ctx_free(&ctx);
+	return r;
+}
+
+static enum xz_result h_export(struct request *req)
+{
+	const char *format = http_arg(req, "format");
+	enum table_format fmt = format && !strcmp(format, "csv") ? TABLE_CSV : TABLE_XLSX;
+	if (format && strcmp(format, "csv") && strcmp(format, "xlsx")) {
+		snprintf(req->message, sizeof(req->message), "format 只能是 xlsx 或 csv");
+		return XZ_ERR_BAD_REQUEST;
+	}
+	bool unmasked = flag_arg(req, "unmasked");
+	if (unmasked && !(req->who.actor.perms & PERM_PII_REVEAL)) {
+		snprintf(req->message, sizeof(req->message), "导出未打码的个人信息需要“查看个人信息”权限");
+		return XZ_ERR_FORBIDDEN;
+	}
+	/* everything but the export's own options filters the rows */
+	struct kv *filters = arena_alloc(&req->arena, (req->nargs + 1) * sizeof(*filters));
+	size_t n = 0;
+	for (size_t i = 0; i < req->nargs; i++)
+		if (strcmp(req->args[i].key, "format") && strcmp(req->args[i].key, "unmasked"))
+			filters[n++] = req->args[i];
+	struct entity_call c;
+	begin(req, &c);
+	char *data = NULL;
+	size_t len = 0;
+	enum xz_result r = engine_export(&c.ctx, req->entity, filters, n, fmt, unmasked, &data, &len);
+	if (!r) {
+		char fname[160];
+		snprintf(fname, sizeof(fname), "%s.%s", req->entity->label,
+		         fmt == TABLE_CSV ? "csv" : "xlsx");
+		http_download(req, data, len,
+		              fmt == TABLE_CSV ? "text/csv; charset=utf-8"
+		                               : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		              fname);
+	}
+	return finish(req, &c, r);
+}
+
+static enum xz_result h_template(struct request *req)
+{
+	char *data = NULL, fname[160];
+	size_t len = 0;
+	enum xz_result r = engine_template(req->entity, &data, &len);
+	if (r)
+		return r;
+	snprintf(fname, sizeof(fname), "%s导入模板.xlsx", req->entity->label);
+	http_download(req, data, len,
+	              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fname);
+	return XZ_OK;
+}
+
 static enum xz_result h_delete(struct request *req)
 {
 	struct entity_call c;
@@ -267,6 +383,12 @@ const struct route http_routes[] = {
 	{"GET", "/api/v1/dashboard/overview", h_overview, PERM_DATA_READ, 0, "首页概览：各类数据量与集群指标"},
 	{"GET", "/api/v1/chain/:id/tree", h_chain_tree, PERM_DATA_READ, 0,
 	 "产业链图谱：环节树及各环节企业"},
+	{"POST", "/api/v1/:entity/import", h_import, PERM_ENTITY_WRITE, ROUTE_ENTITY | ROUTE_UPLOAD,
+	 "导入 Excel/CSV（dry_run=1 只校验；errors=xlsx 下载错误清单）"},
+	{"GET", "/api/v1/:entity/export", h_export, PERM_ENTITY_READ, ROUTE_ENTITY,
+	 "导出 Excel/CSV（format=xlsx|csv；unmasked=1 导出未打码的个人信息）"},
+	{"GET", "/api/v1/:entity/template.xlsx", h_template, PERM_ENTITY_READ, ROUTE_ENTITY,
+	 "下载导入模板"},
 	{"GET", "/api/v1/:entity", h_list, PERM_ENTITY_READ, ROUTE_ENTITY, "列表查询"},
 	{"POST", "/api/v1/:entity", h_create, PERM_ENTITY_WRITE, ROUTE_ENTITY, "新增"},
 	{"GET", "/api/v1/:entity/:id", h_get, PERM_ENTITY_READ, ROUTE_ENTITY, "查看"},

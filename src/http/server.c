@@ -149,9 +149,33 @@ static enum MHD_Result send_text(struct request *req)
 	MHD_add_response_header(resp, "Content-Type", req->text_type);
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	add_common_headers(resp);
+	if (req->disposition[0])
+		MHD_add_response_header(resp, "Content-Disposition", req->disposition);
 	enum MHD_Result ret = MHD_queue_response(req->conn, (unsigned)req->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+void http_download(struct request *req, char *bytes, size_t len, const char *type,
+                   const char *filename)
+{
+	buf_reset(&req->text);
+	buf_append(&req->text, bytes, len);
+	free(bytes);
+	req->text_type = type;
+	/* an ASCII fallback name, and the real one percent-encoded */
+	const char *dot = strrchr(filename, '.');
+	struct buf b = BUF_INIT;
+	buf_printf(&b, "attachment; filename=\"download%s\"; filename*=UTF-8''", dot ? dot : "");
+	for (const unsigned char *p = (const unsigned char *)filename; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '.' || *p == '-' || *p == '_')
+			buf_putc(&b, (char)*p);
+		else
+			buf_printf(&b, "%%%02X", *p);
+	}
+	snprintf(req->disposition, sizeof(req->disposition), "%s", buf_cstr(&b));
+	buf_free(&b);
 }
 
 static enum MHD_Result send_json(struct request *req)
@@ -314,7 +338,7 @@ static enum xz_result dispatch(struct request *req)
 	}
 	if (req->too_large) {
 		snprintf(req->message, sizeof(req->message), "请求内容超过 %zu 字节的上限",
-		         config->max_body);
+		         req->max_body);
 		return XZ_ERR_TOO_LARGE;
 	}
 	if (!(r->flags & ROUTE_PUBLIC)) {
@@ -399,11 +423,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		arena_init(&req->arena);
 		req->conn = conn;
 		req->started = util_now_mono();
+		req->max_body = config->max_body;
+		/* the route decides how large a body may grow: files for imports */
+		req->method = method;
+		req->url = url;
+		bool mismatch;
+		const struct route *r = find_route(req, &mismatch);
+		if (r && (r->flags & ROUTE_UPLOAD))
+			req->max_body = config->max_upload;
+		req->entity = NULL;
+		req->id = 0;
 		*con_cls = req;
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (req->body.len + *upload_data_size > config->max_body)
+		if (req->body.len + *upload_data_size > req->max_body)
 			req->too_large = true;
 		else
 			buf_append(&req->body, upload_data, *upload_data_size);

@@ -178,6 +178,11 @@ int model_check(void)
 				bad += problem(e, "default sort field not found", s);
 		}
 		bad += check_scope(e);
+		if (e->embed) {
+			const struct field *f = model_field(e, e->embed);
+			if (!f || f->type != FT_REF || !(f->flags & F_NATKEY))
+				bad += problem(e, "embed is not a natural-key reference", e->embed);
+		}
 	}
 	return bad;
 }

@@ -113,6 +113,9 @@ struct entity {
 	const char *scope;
 	unsigned perm_read, perm_write;
 	model_validate_hook validate;
+	/* A reference whose target is imported and exported in the same row:
+	 * a talent's sheet carries the person's columns too ("person_id"). */
+	const char *embed;
 };
 
 /* Validation errors collected by the engine and hooks. */
