@@ -44,4 +44,17 @@ bool cli_flag(int argc, char **argv, const char *name);
 /* Rejects options other than those listed (NULL-terminated); prints why. */
 bool cli_check_opts(int argc, char **argv, const char *const *known, const char *const *flags);
 
+/* 任免审批表 (.lrmx) files through import and export (cmd_lrmx.c). */
+bool cli_is_lrmx_file(const char *path); /* .lrmx, .lrm or .zip */
+/* Imports the files in one transaction (rolled back on any error or with
+ * dry_run); region_code places new people. Returns the exit status. */
+int cli_import_lrmx(struct cli *cli, char *const *files, size_t n, const char *region_code,
+                    bool dry_run);
+/* true when an export asks for a dossier: --format lrmx|html, --id, or an
+ * output file ending in .lrmx/.html; *html tells which. */
+bool cli_lrmx_export_wanted(const char *format, const char *out, const char *id, bool *html);
+/* Writes the .lrmx (or with html the print page, unmasked as asked) of the
+ * person with id to out ("-" or NULL: stdout). Returns the exit status. */
+int cli_export_lrmx(struct cli *cli, const char *id, const char *out, bool html, bool unmasked);
+
 #endif

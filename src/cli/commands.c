@@ -498,7 +498,7 @@ static int write_file(const char *path, const char *data, size_t len)
 
 static int cmd_import(struct cli *cli, int argc, char **argv)
 {
-	static const char *const known[] = {"--sheet", "--errors", NULL};
+	static const char *const known[] = {"--sheet", "--errors", "--region", NULL};
 	static const char *const flags[] = {"--dry-run", "--confirm", NULL};
 	if (!cli_check_opts(argc, argv, known, flags))
 		return 2;
@@ -507,6 +507,21 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 	if (!e || !file) {
 		if (e)
 			fprintf(stderr, "xinzhi: 用法：xinzhi import 数据类型 文件 [--dry-run]\n");
+		return 2;
+	}
+	if (!strcmp(e->name, "person") && cli_is_lrmx_file(file)) {
+		/* 任免审批表 files (.lrmx, zips of them): all files named, one transaction */
+		char **files = xcalloc((size_t)argc, sizeof(*files));
+		size_t n = 0;
+		for (const char *f; (f = positional(argc, argv, (int)n + 1, known)); n++)
+			files[n] = (char *)f;
+		int rc = cli_import_lrmx(cli, files, n, cli_opt(argc, argv, "--region"),
+		                         cli_flag(argc, argv, "--dry-run"));
+		free(files);
+		return rc;
+	}
+	if (cli_opt(argc, argv, "--region")) {
+		fprintf(stderr, "xinzhi: --region 只用于导入任免审批表（.lrmx）\n");
 		return 2;
 	}
 	char msg[256] = "";
@@ -527,9 +542,11 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 	double secs = util_now_mono() - prog.started;
 	int rc = 0;
 	if (!r) {
-		printf("%s%s：共 %" PRId64 " 行，新增 %" PRId64 "，更新 %" PRId64 "（编码 %s，用时 %.1f 秒，%.0f 行/秒）\n",
+		printf("%s%s：共 %" PRId64 " 行，新增 %" PRId64 "，更新 %" PRId64 "，无变化 %" PRId64
+		       "（编码 %s，用时 %.1f 秒，%.0f 行/秒）\n",
 		       dry ? "校验通过（未写入）" : "导入完成", e->label, rep.rows, rep.inserted,
-		       rep.updated, rep.encoding, secs, rep.rows / (secs > 0.001 ? secs : 0.001));
+		       rep.updated, rep.unchanged, rep.encoding, secs,
+		       rep.rows / (secs > 0.001 ? secs : 0.001));
 	} else if (r == XZ_ERR_VALIDATION && json_array_size(rep.bad_rows)) {
 		char *path = cli_opt(argc, argv, "--errors") ? xstrdup(cli_opt(argc, argv, "--errors"))
 		                                             : xasprintf("%s.错误清单.xlsx", file);
@@ -566,7 +583,7 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 
 static int cmd_export(struct cli *cli, int argc, char **argv)
 {
-	static const char *const known[] = {"-o", "--format", NULL};
+	static const char *const known[] = {"-o", "--format", "--id", NULL};
 	static const char *const flags[] = {"--unmasked", NULL};
 	if (!cli_check_opts(argc, argv, known, flags))
 		return 2;
@@ -575,6 +592,11 @@ static int cmd_export(struct cli *cli, int argc, char **argv)
 		return 2;
 	const char *format = cli_opt(argc, argv, "--format");
 	const char *out = cli_opt(argc, argv, "-o");
+	bool html;
+	if (!strcmp(e->name, "person") &&
+	    cli_lrmx_export_wanted(format, out, cli_opt(argc, argv, "--id"), &html))
+		return cli_export_lrmx(cli, cli_opt(argc, argv, "--id"), out, html,
+		                       cli_flag(argc, argv, "--unmasked"));
 	if (!format)
 		format = out && strlen(out) > 4 && !strcmp(out + strlen(out) - 4, ".csv") ? "csv" : "xlsx";
 	if (strcmp(format, "csv") && strcmp(format, "xlsx")) {
@@ -674,10 +696,17 @@ const struct command cli_commands[] = {
 	 "从 Excel（xlsx）或 CSV（UTF-8 / GBK）导入数据",
 	 "  列名按中文标签或字段名匹配，表头上方的标题行会被跳过；按统一社会信用代码、身份证号等唯一编码更新已有记录。\n"
 	 "  任何一行有误时不写入任何数据，错误清单写到 --errors 指定的文件（默认 原文件名.错误清单.xlsx）。\n"
-	 "  --dry-run  只校验不写入\n  --confirm  接受可确认的警告（如试点地区早期的信用代码）"},
+	 "  --dry-run  只校验不写入\n  --confirm  接受可确认的警告（如试点地区早期的信用代码）\n"
+	 "  任免审批表：xinzhi import person 文件.lrmx|文件.zip ... [--region 区划代码] [--dry-run]\n"
+	 "    按身份证号更新或新增人员、干部信息、任职经历（按简历重建）、家庭成员和照片；\n"
+	 "    所有文件在一个事务中导入，任一文件有误则都不写入；未能识别的简历行保留原文并列出。\n"
+	 "    --region   新登记人员和干部的所属区划（默认全市）"},
 	{"export", cmd_export, CMD_NEEDS_DB, "export 数据类型 [-o 文件] [--format xlsx|csv] [--unmasked]",
 	 "导出数据到 Excel 或 CSV（UTF-8 带 BOM）",
-	 "  个人信息默认打码；--unmasked 导出原文并记入审计日志。-o - 写到标准输出。"},
+	 "  个人信息默认打码；--unmasked 导出原文并记入审计日志。-o - 写到标准输出。\n"
+	 "  任免审批表：xinzhi export person --id 人员ID [-o 文件.lrmx|文件.html] [--format lrmx|html] [--unmasked]\n"
+	 "    .lrmx 含身份证号等个人信息原文并记入审计日志；.html 为 A4 打印页，身份证号打码，\n"
+	 "    家庭成员不显示，加 --unmasked 显示原文。不给 -o 时写到标准输出。"},
 	{"template", cmd_template, 0, "template 数据类型 [-o 文件]", "生成带下拉选项和填写说明的导入模板", NULL},
 	{"keygen", cmd_keygen, 0, "keygen [密钥文件]",
 	 "生成个人信息加密密钥（默认为数据库文件名加 .key；已存在时不覆盖）",

@@ -602,6 +602,51 @@ static enum xz_result finish_validation(struct engine_ctx *ctx)
 	return XZ_OK;
 }
 
+static int cmp_ids(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(*(json_t *const *)a);
+	json_int_t y = json_integer_value(*(json_t *const *)b);
+	return (x > y) - (x < y);
+}
+
+/* the same ids in any order */
+static bool same_ids(json_t *a, json_t *b)
+{
+	size_t n = json_array_size(a);
+	if (n != json_array_size(b))
+		return false;
+	json_t **x = xcalloc(n, sizeof(*x)), **y = xcalloc(n, sizeof(*y));
+	for (size_t i = 0; i < n; i++)
+		x[i] = json_array_get(a, i), y[i] = json_array_get(b, i);
+	qsort(x, n, sizeof(*x), cmp_ids);
+	qsort(y, n, sizeof(*y), cmp_ids);
+	bool same = true;
+	for (size_t i = 0; i < n && same; i++)
+		same = json_integer_value(x[i]) == json_integer_value(y[i]);
+	free(x);
+	free(y);
+	return same;
+}
+
+/* Whether applying c to the row before would change any value. */
+static bool changes_anything(const struct change *c, json_t *before)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		json_t *now = query_value_json(c->fields[i], &c->vals[i]);
+		json_t *was = json_object_get(before, c->fields[i]->name);
+		bool same = was && (json_equal(now, was) ||
+		                    (json_is_number(now) && json_is_number(was) &&
+		                     json_number_value(now) == json_number_value(was)));
+		json_decref(now);
+		if (!same)
+			return true;
+	}
+	for (size_t i = 0; i < c->nlinks; i++)
+		if (!same_ids(c->link_ids[i], json_object_get(before, c->links[i]->name)))
+			return true;
+	return false;
+}
+
 /* Fields a validation hook filled in the merged row (a birth date taken
  * from the 身份证号) join the change like fields the client sent. */
 static void add_derived(struct engine_ctx *ctx, const struct entity *e, struct change *c,
@@ -805,7 +850,18 @@ enum xz_result engine_update(struct engine_ctx *ctx, const struct entity *e, int
 	if (e->validate && !json_array_size(ctx->errs.details))
 		e->validate(e, ctx->db, id, merged, &ctx->errs);
 	add_derived(ctx, e, &c, merged, before);
-	if ((r = finish_validation(ctx)) || (r = seal_change(ctx, &c)))
+	if ((r = finish_validation(ctx)))
+		goto fail;
+	if (!changes_anything(&c, before)) {
+		/* nothing to write: no new version, no audit row (a re-import
+		 * of an unchanged export must leave the data as it was) */
+		store_rollback(ctx->db);
+		query_mask_row(e, before);
+		*out = before;
+		before = NULL;
+		goto out;
+	}
+	if ((r = seal_change(ctx, &c)))
 		goto fail;
 
 	char now[32];

@@ -247,7 +247,13 @@ static int64_t resolve(struct importer *im, const struct column *col, const stru
 	int64_t id = 0;
 	int n = 0;
 	const struct field *nk = single_natkey(target);
-	if (nk && (nk->flags & F_SENSITIVE)) {
+	/* "晶圆制造[12]": how exports write a reference whose name repeats */
+	size_t tl = strlen(text);
+	const char *open = tl > 2 && text[tl - 1] == ']' ? strrchr(text, '[') : NULL;
+	if (open && open[1] != ']' && strspn(open + 1, "0123456789") == (size_t)(text + tl - 1 - open - 1)) {
+		id = strtoll(open + 1, NULL, 10);
+		n = id > 0;
+	} else if (nk && (nk->flags & F_SENSITIVE)) {
 		char hash[65], col_name[80];
 		char *norm = xstrdup(text);
 		for (char *p = norm; *p; p++)
@@ -402,9 +408,12 @@ static void take_engine_errors(struct importer *im, const struct entity *owner, 
 	im->ctx->message[0] = '\0';
 }
 
-/* Creates or updates one record; *created tells which. */
+enum upsert_kind { UPSERT_CREATED, UPSERT_UPDATED, UPSERT_UNCHANGED };
+
+/* Creates or updates one record; *kind tells which (an update that changed
+ * nothing leaves the version as it was). */
 static enum xz_result upsert(struct importer *im, const struct entity *e, json_t *obj, int64_t *id,
-                             bool *created)
+                             enum upsert_kind *kind)
 {
 	json_t *out = NULL;
 	int64_t existing = find_existing(im, e, obj);
@@ -421,7 +430,10 @@ static enum xz_result upsert(struct importer *im, const struct entity *e, json_t
 		return r;
 	}
 	*id = json_integer_value(json_object_get(out, "id"));
-	*created = !existing;
+	*kind = !existing ? UPSERT_CREATED
+	        : json_equal(json_object_get(out, "version"), json_object_get(obj, "version"))
+	                ? UPSERT_UNCHANGED
+	                : UPSERT_UPDATED;
 	json_decref(out);
 	return XZ_OK;
 }
@@ -449,21 +461,24 @@ static void import_row(struct importer *im)
 	}
 	if (json_array_size(im->row_errors))
 		goto out;
-	bool created = false;
+	enum upsert_kind kind, embed_kind = UPSERT_UNCHANGED;
 	int64_t id = 0;
 	if (any_embed) {
 		int64_t pid = 0;
-		bool pcreated;
-		if (upsert(im, im->layout.embed, embed, &pid, &pcreated))
+		if (upsert(im, im->layout.embed, embed, &pid, &embed_kind))
 			goto out;
 		json_object_set_new(main, im->layout.embed_ref->name, json_integer(pid));
 	}
-	if (upsert(im, im->layout.e, main, &id, &created))
+	if (upsert(im, im->layout.e, main, &id, &kind))
 		goto out;
-	if (created)
+	if (kind == UPSERT_UNCHANGED && embed_kind == UPSERT_UPDATED)
+		kind = UPSERT_UPDATED; /* the row's person changed */
+	if (kind == UPSERT_CREATED)
 		im->rep->inserted++;
-	else
+	else if (kind == UPSERT_UPDATED)
 		im->rep->updated++;
+	else
+		im->rep->unchanged++;
 out:
 	json_decref(main);
 	json_decref(embed);
@@ -595,8 +610,8 @@ enum xz_result engine_import(struct engine_ctx *ctx, const struct entity *e, str
 		store_rollback(ctx->db);
 	else
 		res = store_commit(ctx->db);
-	if (res || dry_run)
-		rep->inserted = rep->updated = 0;
+	if (res)
+		rep->inserted = rep->updated = rep->unchanged = 0; /* a dry run keeps what it would do */
 out:
 	if (!ctx->no_audit) {
 		json_t *d = json_pack("{s:s?, s:I, s:I, s:I, s:I, s:b}", "source", source_name, "rows",
@@ -623,8 +638,9 @@ void import_report_free(struct import_report *rep)
 
 json_t *import_report_json(const struct import_report *rep)
 {
-	return json_pack("{s:I, s:I, s:I, s:b, s:s?, s:O, s:O, s:b}", "inserted",
-	                 (json_int_t)rep->inserted, "updated", (json_int_t)rep->updated, "rows",
+	return json_pack("{s:I, s:I, s:I, s:I, s:b, s:s?, s:O, s:O, s:b}", "inserted",
+	                 (json_int_t)rep->inserted, "updated", (json_int_t)rep->updated, "unchanged",
+	                 (json_int_t)rep->unchanged, "rows",
 	                 (json_int_t)rep->rows, "dry_run", rep->dry_run, "encoding", rep->encoding,
 	                 "errors", rep->errors, "warnings", rep->warnings, "truncated",
 	                 rep->truncated);
@@ -659,9 +675,7 @@ enum xz_result import_error_workbook(const struct import_report *rep, char **dat
 	}
 	if (!r)
 		r = table_writer_finish(w, data, len);
-	else
-		table_writer_free(w);
-	if (r && w && !*data)
+	if (r) /* finish frees the writer only when it succeeds */
 		table_writer_free(w);
 	free(cols);
 	free(cells);
@@ -710,15 +724,14 @@ struct exporter {
 };
 
 /* How a reference is written so that importing it finds the same row: its
- * natural key when that is plain text, else its display name. */
-static json_t *ref_text(struct exporter *x, const struct entity *target, json_t *id,
-                        const char *label)
+ * natural key when that is plain text, else its display name followed by
+ * the record id in brackets ("晶圆制造[12]"), since such names repeat. */
+static json_t *ref_text(struct exporter *x, const struct entity *target, json_t *id)
 {
-	const struct field *nk = single_natkey(target);
 	if (!json_is_integer(id))
 		return json_string("");
-	if (!nk || (nk->flags & F_SENSITIVE) || nk->type == FT_REF)
-		return json_string(label ? label : "");
+	const struct field *nk = single_natkey(target);
+	bool plain_key = nk && !(nk->flags & F_SENSITIVE) && nk->type != FT_REF;
 	char key[128];
 	snprintf(key, sizeof(key), "%s\x1f%" JSON_INTEGER_FORMAT, target->name,
 	         json_integer_value(id));
@@ -726,17 +739,22 @@ static json_t *ref_text(struct exporter *x, const struct entity *target, json_t 
 	if (hit)
 		return json_incref(hit);
 	char sql[256];
-	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE id = ?", nk->name, target->table);
+	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE id = ?",
+	         plain_key ? nk->name : target->display, target->table);
 	struct store_stmt *st = NULL;
-	json_t *v = json_string(label ? label : "");
+	json_t *v = NULL;
 	if (!store_prepare(x->ctx->db, sql, &st)) {
 		store_bind_int(st, 1, json_integer_value(id));
 		if (store_step(st) == STORE_ROW && store_column_text(st, 0)) {
-			json_decref(v);
-			v = json_string(store_column_text(st, 0));
+			const char *text = store_column_text(st, 0);
+			v = plain_key ? json_string(text)
+			              : json_sprintf("%s[%" JSON_INTEGER_FORMAT "]", text,
+			                             json_integer_value(id));
 		}
 	}
 	store_finalize(st);
+	if (!v)
+		v = json_sprintf("[%" JSON_INTEGER_FORMAT "]", json_integer_value(id));
 	json_object_set(x->cache, key, v);
 	return v;
 }
@@ -756,7 +774,7 @@ static char *cell_text(struct exporter *x, const struct column *c, json_t *row)
 			if (i)
 				buf_puts(&b, "、");
 			if (target) {
-				json_t *t = ref_text(x, target, item, NULL);
+				json_t *t = ref_text(x, target, item);
 				buf_puts(&b, json_string_value(t));
 				json_decref(t);
 			} else {
@@ -767,9 +785,7 @@ static char *cell_text(struct exporter *x, const struct column *c, json_t *row)
 	}
 	switch (c->field->type) {
 	case FT_REF: {
-		const char *label =
-		        json_string_value(json_object_get(json_object_get(row, "_labels"), name));
-		json_t *t = ref_text(x, model_find(c->field->ref), v, label);
+		json_t *t = ref_text(x, model_find(c->field->ref), v);
 		char *s = xstrdup(json_string_value(t));
 		json_decref(t);
 		return s;
@@ -830,11 +846,9 @@ enum xz_result engine_export(struct engine_ctx *ctx, const struct entity *e, con
 		r = engine_scan(ctx, e, params, nparams, !reveal, export_row, &x);
 	if (!r)
 		r = table_writer_finish(x.w, data, len);
-	if (r) {
-		if (x.w && !*data)
-			table_writer_free(x.w);
-		if (r == XZ_ERR_VALIDATION && !json_array_size(ctx->errs.details) && x.w)
-			snprintf(ctx->message, sizeof(ctx->message), "导出失败");
+	if (r && x.w) {
+		snprintf(ctx->message, sizeof(ctx->message), "导出失败：%s", table_writer_error(x.w));
+		table_writer_free(x.w);
 	}
 	json_t *d = json_pack("{s:s, s:I, s:b}", "format", fmt == TABLE_CSV ? "csv" : "xlsx", "rows",
 	                      (json_int_t)x.rows, "unmasked", reveal);
@@ -903,7 +917,7 @@ enum xz_result engine_template(const struct entity *e, char **data, size_t *len)
 	r = table_writer_instructions(w, (const char *const *)lines, n);
 	if (!r)
 		r = table_writer_finish(w, data, len);
-	else
+	if (r)
 		table_writer_free(w);
 	for (size_t i = 0; i < n; i++)
 		free(lines[i]);

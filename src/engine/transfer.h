@@ -16,7 +16,7 @@
 #include "io/table.h"
 
 struct import_report {
-	int64_t rows, inserted, updated;
+	int64_t rows, inserted, updated, unchanged;
 	json_t *errors;   /* [{row, column, field, code, message}] */
 	json_t *warnings; /* [{row?, column?, message}] e.g. ignored columns */
 	json_t *bad_rows; /* [{row, cells:[…], reason}] for the error workbook */
@@ -37,7 +37,7 @@ enum xz_result engine_import(struct engine_ctx *ctx, const struct entity *e, str
                              const char *source_name, bool dry_run, struct import_report *rep,
                              import_progress_fn progress, void *cls);
 void import_report_free(struct import_report *rep);
-/* {inserted, updated, rows, dry_run, encoding, errors, warnings, truncated}; caller owns */
+/* {inserted, updated, unchanged, rows, dry_run, encoding, errors, warnings, truncated}; caller owns */
 json_t *import_report_json(const struct import_report *rep);
 /* An xlsx of the bad rows as read, with a 错误原因 column. */
 enum xz_result import_error_workbook(const struct import_report *rep, char **data, size_t *len);

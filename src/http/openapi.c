@@ -176,6 +176,30 @@ static json_t *entity_op(const struct route *r, const struct entity *e)
 	json_t *op = json_pack("{s:s, s:[s]}", "summary", summary, "tags", e->label);
 	const char *m = r->method;
 	bool item = strstr(r->path, ":id") != NULL;
+	/* routes beyond plain CRUD (/import, /export, /:id/reveal …) are named
+	 * after their path and described generically */
+	const char *rest = r->path + strlen("/api/v1/:entity");
+	if (*rest && strcmp(rest, "/:id")) {
+		char tail[64];
+		size_t k = 0;
+		for (const char *p = rest; *p && k < sizeof(tail) - 1; p++)
+			if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+				tail[k++] = *p;
+			else if (k && tail[k - 1] != '_')
+				tail[k++] = '_';
+		tail[k] = '\0';
+		snprintf(opid, sizeof(opid), "%s_%s_%s", e->name, tail, !strcmp(m, "GET") ? "get" : "post");
+		json_object_set_new(op, "operationId", json_string(opid));
+		if (item)
+			json_object_set_new(op, "parameters", id_param());
+		if (r->flags & ROUTE_UPLOAD)
+			json_object_set_new(op, "requestBody",
+			                    json_pack("{s:b, s:{s:{s:{s:s, s:s}}}}", "required", 1, "content",
+			                              "application/octet-stream", "schema", "type", "string",
+			                              "format", "binary"));
+		json_object_set_new(op, "responses", responses("200", NULL));
+		return op;
+	}
 	snprintf(opid, sizeof(opid), "%s_%s_%s", e->name,
 	         !strcmp(m, "GET") ? (item ? "get" : "list") : !strcmp(m, "POST") ? "create"
 	                                                   : !strcmp(m, "PATCH") ? "update"
@@ -222,7 +246,14 @@ static json_t *plain_op(const struct route *r, size_t index)
 	const char *tag = !strncmp(r->path, "/api/v1/auth", 12) ? "登录与会话" : "系统";
 	json_t *op = json_pack("{s:s, s:s, s:[s]}", "summary", r->summary, "operationId", opid,
 	                       "tags", tag);
-	if (!strcmp(r->method, "POST"))
+	if (strstr(r->path, ":id"))
+		json_object_set_new(op, "parameters", id_param());
+	if (!strcmp(r->method, "POST") && (r->flags & ROUTE_UPLOAD))
+		json_object_set_new(op, "requestBody",
+		                    json_pack("{s:b, s:{s:{s:{s:s, s:s}}}}", "required", 1, "content",
+		                              "application/octet-stream", "schema", "type", "string",
+		                              "format", "binary"));
+	else if (!strcmp(r->method, "POST"))
 		json_object_set_new(op, "requestBody",
 		                    json_pack("{s:b, s:o}", "required", 1, "content",
 		                              json_content(json_pack("{s:s}", "type", "object"))));

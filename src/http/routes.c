@@ -6,6 +6,7 @@
  */
 #include "auth/audit.h"
 #include "domain/dashboard.h"
+#include "domain/lrmx_dossier.h"
 #include "engine/transfer.h"
 #include "http/http.h"
 
@@ -361,6 +362,99 @@ static enum xz_result h_template(struct request *req)
 	return XZ_OK;
 }
 
+/* ---- 任免审批表 (.lrmx) ---- */
+
+static enum xz_result h_import_lrmx(struct request *req)
+{
+	static const char *const known[] = {"region_id", "dry_run", "filename", NULL};
+	struct lrmx_import_opts opts = {.dry_run = flag_arg(req, "dry_run")};
+	for (size_t i = 0; i < req->nargs; i++) {
+		bool ok = false;
+		for (size_t k = 0; known[k]; k++)
+			ok |= !strcmp(req->args[i].key, known[k]);
+		if (!ok) {
+			snprintf(req->message, sizeof(req->message), "未知参数“%.60s”", req->args[i].key);
+			return XZ_ERR_BAD_REQUEST;
+		}
+	}
+	const char *region = http_arg(req, "region_id");
+	if (region) {
+		char *end;
+		long long id = strtoll(region, &end, 10);
+		if (*end || id <= 0) {
+			snprintf(req->message, sizeof(req->message), "region_id 应为区划的记录ID");
+			return XZ_ERR_BAD_REQUEST;
+		}
+		opts.region_id = id;
+	}
+	if (!req->body.len) {
+		snprintf(req->message, sizeof(req->message), "请上传任免审批表（.lrmx）文件或其 zip 压缩包");
+		return XZ_ERR_BAD_REQUEST;
+	}
+	struct engine_ctx ctx;
+	json_t *report = NULL;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	enum xz_result r = lrmx_import(&ctx, req->body.data, req->body.len,
+	                               http_arg(req, "filename"), &opts, &report);
+	json_t *errors = json_object_get(report, "errors");
+	if (!r) {
+		req->reply = json_incref(report);
+	} else if (json_array_size(errors)) {
+		req->details = json_incref(errors);
+		snprintf(req->message, sizeof(req->message), "%s%s",
+		         json_string_value(json_object_get(json_array_get(errors, 0), "message")),
+		         json_array_size(errors) > 1 ? " 等，未导入任何数据" : "，未导入任何数据");
+	} else if (ctx.message[0]) {
+		snprintf(req->message, sizeof(req->message), "%s", ctx.message);
+	}
+	json_decref(report);
+	engine_ctx_free(&ctx);
+	return r;
+}
+
+static enum xz_result h_export_lrmx(struct request *req)
+{
+	struct entity_call c;
+	begin(req, &c);
+	char *data = NULL;
+	size_t len = 0;
+	enum xz_result r = lrmx_export(&c.ctx, req->id, &data, &len);
+	if (!r) {
+		/* the file is named after the person, as the 任免审批表 software does */
+		json_t *person = NULL;
+		char fname[200];
+		snprintf(fname, sizeof(fname), "person-%lld.lrmx", (long long)req->id);
+		if (!engine_get(&c.ctx, model_find("person"), req->id, &person) &&
+		    json_string_value(json_object_get(person, "name")))
+			snprintf(fname, sizeof(fname), "%.150s.lrmx",
+			         json_string_value(json_object_get(person, "name")));
+		json_decref(person);
+		http_download(req, data, len, "application/xml; charset=utf-8", fname);
+	}
+	return finish(req, &c, r);
+}
+
+static enum xz_result h_print_lrmx(struct request *req)
+{
+	bool reveal = flag_arg(req, "reveal");
+	if (reveal && !(req->who.actor.perms & PERM_PII_REVEAL)) {
+		snprintf(req->message, sizeof(req->message), "打印未打码的个人信息需要“查看个人信息”权限");
+		return XZ_ERR_FORBIDDEN;
+	}
+	struct entity_call c;
+	begin(req, &c);
+	char *html = NULL;
+	size_t len = 0;
+	enum xz_result r = lrmx_print_html(&c.ctx, req->id, reveal, &html, &len);
+	if (!r) {
+		buf_reset(&req->text);
+		buf_append(&req->text, html, len);
+		req->text_type = "text/html; charset=utf-8";
+	}
+	free(html);
+	return finish(req, &c, r);
+}
+
 static enum xz_result h_delete(struct request *req)
 {
 	struct entity_call c;
@@ -383,6 +477,12 @@ const struct route http_routes[] = {
 	{"GET", "/api/v1/dashboard/overview", h_overview, PERM_DATA_READ, 0, "首页概览：各类数据量与集群指标"},
 	{"GET", "/api/v1/chain/:id/tree", h_chain_tree, PERM_DATA_READ, 0,
 	 "产业链图谱：环节树及各环节企业"},
+	{"POST", "/api/v1/person/import_lrmx", h_import_lrmx, PERM_DATA_WRITE, ROUTE_UPLOAD,
+	 "导入任免审批表（.lrmx 或其 zip 压缩包；region_id 指定新人员所属区划；dry_run=1 只校验）"},
+	{"GET", "/api/v1/person/:id/lrmx", h_export_lrmx, PERM_PII_REVEAL, 0,
+	 "导出任免审批表 .lrmx（含未打码的个人信息，记入审计）"},
+	{"GET", "/api/v1/person/:id/lrmx.html", h_print_lrmx, PERM_DATA_READ, 0,
+	 "任免审批表打印页（A4；身份证号打码，reveal=1 显示原文并记入审计）"},
 	{"POST", "/api/v1/:entity/import", h_import, PERM_ENTITY_WRITE, ROUTE_ENTITY | ROUTE_UPLOAD,
 	 "导入 Excel/CSV（dry_run=1 只校验；errors=xlsx 下载错误清单）"},
 	{"GET", "/api/v1/:entity/export", h_export, PERM_ENTITY_READ, ROUTE_ENTITY,

@@ -151,6 +151,12 @@ static enum MHD_Result send_text(struct request *req)
 	add_common_headers(resp);
 	if (req->disposition[0])
 		MHD_add_response_header(resp, "Content-Disposition", req->disposition);
+	/* generated pages (print views) carry inline styles and data: images,
+	 * never scripts */
+	if (!strncmp(req->text_type, "text/html", 9))
+		MHD_add_response_header(resp, "Content-Security-Policy",
+		                        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+		                        "frame-ancestors 'none'");
 	enum MHD_Result ret = MHD_queue_response(req->conn, (unsigned)req->status, resp);
 	MHD_destroy_response(resp);
 	return ret;

@@ -59,6 +59,8 @@ void store_bind_text(struct store_stmt *st, int idx, const char *v); /* 1-based;
 void store_bind_int(struct store_stmt *st, int idx, int64_t v);
 void store_bind_double(struct store_stmt *st, int idx, double v);
 void store_bind_null(struct store_stmt *st, int idx);
+/* binary data (a photo); copied, so data need not outlive the call */
+void store_bind_blob(struct store_stmt *st, int idx, const void *data, size_t len);
 enum store_step store_step(struct store_stmt *st);
 /* Makes the statement ready to run again; bindings are kept. */
 void store_reset(struct store_stmt *st);
@@ -72,6 +74,9 @@ enum store_type store_column_type(struct store_stmt *st, int col);
 const char *store_column_text(struct store_stmt *st, int col); /* NULL for SQL NULL */
 int64_t store_column_int(struct store_stmt *st, int col);
 double store_column_double(struct store_stmt *st, int col);
+/* Bytes of a binary column (*len set; NULL for SQL NULL or no bytes), owned
+ * by the statement like store_column_text(). */
+const void *store_column_blob(struct store_stmt *st, int col, size_t *len);
 void store_finalize(struct store_stmt *st);
 
 int64_t store_last_insert_id(struct store *db);

@@ -253,6 +253,14 @@ void store_bind_null(struct store_stmt *st, int idx)
 	sqlite3_bind_null(st->st, idx);
 }
 
+void store_bind_blob(struct store_stmt *st, int idx, const void *data, size_t len)
+{
+	if (data)
+		sqlite3_bind_blob64(st->st, idx, data, (sqlite3_uint64)len, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st->st, idx);
+}
+
 enum store_step store_step(struct store_stmt *st)
 {
 	int rc = sqlite3_step(st->st);
@@ -330,6 +338,14 @@ int64_t store_column_int(struct store_stmt *st, int col)
 double store_column_double(struct store_stmt *st, int col)
 {
 	return sqlite3_column_double(st->st, col);
+}
+
+const void *store_column_blob(struct store_stmt *st, int col, size_t *len)
+{
+	/* blob first, then bytes: the order SQLite documents for a valid length */
+	const void *p = sqlite3_column_blob(st->st, col);
+	*len = (size_t)sqlite3_column_bytes(st->st, col);
+	return p;
 }
 
 void store_finalize(struct store_stmt *st)
