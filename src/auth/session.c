@@ -336,17 +336,9 @@ json_t *auth_user_json(const struct principal *p)
 {
 	const struct role_def *role = auth_role(p->role);
 	json_t *perms = json_array();
-	static const struct {
-		unsigned bit;
-		const char *name;
-	} names[] = {
-		{PERM_DATA_READ, "data.read"},           {PERM_DATA_WRITE, "data.write"},
-		{PERM_STRUCTURE_WRITE, "structure.write"}, {PERM_USER_ADMIN, "user.admin"},
-		{PERM_AUDIT_READ, "audit.read"},         {PERM_PII_REVEAL, "pii.reveal"},
-	};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (p->actor.perms & names[i].bit)
-			json_array_append_new(perms, json_string(names[i].name));
+	for (unsigned bit = 1; bit && bit < PERM_ENTITY_READ; bit <<= 1)
+		if ((p->actor.perms & bit) && model_perm_name(bit))
+			json_array_append_new(perms, json_string(model_perm_name(bit)));
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:b, s:b, s:o}", "id",
 	                 (json_int_t)p->actor.user_id, "username", p->username, "display_name",
 	                 p->display_name, "role", p->role, "role_label", role ? role->label : p->role,

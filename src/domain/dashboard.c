@@ -123,7 +123,8 @@ enum xz_result dashboard_chain_tree(struct engine_ctx *ctx, int64_t chain_id, in
 		if (json_is_null(json_object_get(seg, "parent_id")))
 			tree_order(all, seg, ordered, 0);
 	}
-	snprintf(size_s, sizeof(size_s), "%d", per_segment);
+	/* with per_segment 0 only the counts are wanted; a list needs size >= 1 */
+	snprintf(size_s, sizeof(size_s), "%d", per_segment > 0 ? per_segment : 1);
 	json_array_foreach(ordered, i, seg) {
 		char seg_s[24];
 		snprintf(seg_s, sizeof(seg_s), "%" JSON_INTEGER_FORMAT,
@@ -136,6 +137,8 @@ enum xz_result dashboard_chain_tree(struct engine_ctx *ctx, int64_t chain_id, in
 		json_t *slim = json_array(), *e;
 		size_t k;
 		json_array_foreach(json_object_get(ents, "items"), k, e) {
+			if ((int)k >= per_segment)
+				break;
 			json_array_append_new(slim, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "id",
 			                                      json_object_get(e, "id"), "name",
 			                                      json_object_get(e, "name"), "revenue",

@@ -69,6 +69,25 @@ void model_warning(struct model_errors *errs, const char *field, const char *cod
 	va_start(ap, fmt);
 	add_detail(errs->warnings, field, code, fmt, ap);
 	va_end(ap);
+	/* a warning blocks a write only until the caller confirms it (?confirm=1) */
+	json_object_set_new(json_array_get(errs->warnings, json_array_size(errs->warnings) - 1),
+	                    "confirmable", json_true());
+}
+
+const char *model_perm_name(unsigned perm)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} names[] = {
+		{PERM_DATA_READ, "data.read"},         {PERM_DATA_WRITE, "data.write"},
+		{PERM_STRUCTURE_WRITE, "structure.write"}, {PERM_USER_ADMIN, "user.admin"},
+		{PERM_AUDIT_READ, "audit.read"},       {PERM_PII_REVEAL, "pii.reveal"},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].bit == perm)
+			return names[i].name;
+	return NULL;
 }
 
 const struct entity *model_find(const char *name)
@@ -231,12 +250,14 @@ json_t *model_to_json(void)
 			                                "label", e->links[k].label, "entity",
 			                                e->links[k].entity));
 		json_array_append_new(
-		        arr, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:b, s:b, s:b, s:o, s:o}", "name",
-		                       e->name, "label", e->label, "group", e->group, "display",
-		                       e->display, "default_sort", e->default_sort, "soft_delete",
-		                       !!(e->flags & E_SOFT_DELETE), "readonly",
+		        arr, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:b, s:b, s:b, s:s?, s:s?, s:o, s:o}",
+		                       "name", e->name, "label", e->label, "group", e->group,
+		                       "display", e->display, "default_sort", e->default_sort,
+		                       "soft_delete", !!(e->flags & E_SOFT_DELETE), "readonly",
 		                       !!(e->flags & E_READONLY), "scoped", e->scope != NULL,
-		                       "fields", fields, "links", links));
+		                       "read_permission", model_perm_name(e->perm_read),
+		                       "write_permission", model_perm_name(e->perm_write), "fields",
+		                       fields, "links", links));
 	}
 	return arr;
 }

@@ -135,6 +135,8 @@ size_t model_count(void);
 const struct field *model_field(const struct entity *e, const char *name);
 const struct link *model_link(const struct entity *e, const char *name);
 const char *model_type_name(enum field_type t);
+/* "data.read", "structure.write" …: a single permission's name, NULL for none */
+const char *model_perm_name(unsigned perm);
 
 /* Checks every descriptor for internal consistency (references resolve,
  * scope paths end at region, enums have values, display field exists).

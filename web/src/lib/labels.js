@@ -1,0 +1,65 @@
+// Chinese names for the codes the audit trail stores as plain text
+// (actions and results). Values with no entry are shown as they are.
+// Result codes mirror the server's result table (src/core/result.c).
+export const CODE_LABELS = {
+  // actions
+  create: '新增',
+  update: '修改',
+  delete: '删除',
+  login: '登录',
+  logout: '退出登录',
+  password_change: '修改密码',
+  user_add: '新增用户',
+  user_passwd: '重置密码',
+  user_role: '调整角色',
+  token_create: '创建接口令牌',
+  access_denied: '越权访问',
+  backup: '备份',
+  restore: '恢复',
+  demo_seed: '生成示范数据',
+  reveal: '查看敏感信息',
+  import: '导入',
+  export: '导出',
+  // results
+  ok: '成功',
+  bad_request: '请求格式不正确',
+  validation_failed: '未通过校验',
+  not_found: '不存在或无权访问',
+  version_conflict: '版本冲突',
+  duplicate: '记录重复',
+  referenced: '被引用',
+  unauthenticated: '未登录',
+  bad_credentials: '用户名或密码错误',
+  forbidden: '无权限',
+  csrf_failed: 'CSRF 校验失败',
+  password_change_required: '须先修改密码',
+  store_error: '数据库错误',
+  busy: '系统繁忙',
+  internal_error: '内部错误',
+  // other entities the trail names
+  user: '用户',
+  session: '会话',
+  system: '系统',
+  local: '本机',
+}
+
+// Keys of structured audit details.
+export const DETAIL_KEYS = {
+  changes: '变更内容',
+  warnings: '警告',
+  errors: '错误',
+  version: '版本',
+  session: '会话',
+  region: '区划',
+  role: '角色',
+  name: '名称',
+  scale: '规模',
+  seed: '随机种子',
+  user: '用户',
+  file: '文件',
+  rows: '行数',
+  reason: '原因',
+  count: '数量',
+  old: '原值',
+  new: '新值',
+}

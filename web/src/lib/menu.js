@@ -1,0 +1,61 @@
+// The left menu: work areas in a fixed order, each holding the pages of
+// the entities in that group (from the descriptors) plus the few
+// purpose-built pages. A group the user can open nothing in is left out.
+import { computed } from 'vue'
+import { meta, canRead, entityMeta } from './meta.js'
+import { hasPerm, session } from './session.js'
+
+export const GROUPS = ['产业链', '人才', '干部', '组织', '台账', '系统']
+
+export const GROUP_ICONS = {
+  产业链: 'Connection',
+  人才: 'User',
+  干部: 'Avatar',
+  组织: 'OfficeBuilding',
+  台账: 'Notebook',
+  系统: 'Setting',
+}
+
+// Purpose-built pages, shown first in their group when the entities they
+// read exist and the user may read them.
+export const SPECIAL_PAGES = [
+  { path: '/chains', label: '产业链图谱', group: '产业链', needs: ['chain', 'segment', 'enterprise'] },
+]
+
+export const HOME = { path: '/', label: '首页', perm: 'data.read' }
+
+function specialAllowed(p) {
+  return p.needs.every((n) => {
+    const e = entityMeta(n)
+    return e && canRead(e)
+  })
+}
+
+export const menuGroups = computed(() => {
+  if (!session.user || !meta.loaded) return []
+  const known = new Set(GROUPS)
+  const extra = [...new Set(meta.entities.map((e) => e.group))].filter((g) => g && !known.has(g))
+  return [...GROUPS, ...extra]
+    .map((g) => {
+      const items = [
+        ...SPECIAL_PAGES.filter((p) => p.group === g && specialAllowed(p)).map((p) => ({
+          path: p.path,
+          label: p.label,
+        })),
+        ...meta.entities
+          .filter((e) => e.group === g && canRead(e))
+          .map((e) => ({ path: `/e/${e.name}`, label: e.label })),
+      ]
+      return { name: g, icon: GROUP_ICONS[g] || 'Menu', items }
+    })
+    .filter((g) => g.items.length > 0)
+})
+
+export const homeAllowed = computed(() => hasPerm(HOME.perm))
+
+/** Where to go after sign-in: 首页, or the first page the user may open. */
+export function landingPath() {
+  if (homeAllowed.value) return '/'
+  const g = menuGroups.value[0]
+  return g ? g.items[0].path : '/forbidden'
+}

@@ -1,0 +1,80 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, restore } from './lib/session.js'
+import { loadMeta } from './lib/meta.js'
+import { homeAllowed, landingPath } from './lib/menu.js'
+import AppLayout from './layout/AppLayout.vue'
+import LoginPage from './pages/LoginPage.vue'
+import PasswordPage from './pages/PasswordPage.vue'
+import DashboardPage from './pages/DashboardPage.vue'
+import ChainsPage from './pages/ChainsPage.vue'
+import EntityPage from './pages/EntityPage.vue'
+import StatusPage from './pages/StatusPage.vue'
+
+const routes = [
+  { path: '/login', name: 'login', component: LoginPage, meta: { public: true, title: '登录' } },
+  { path: '/password', name: 'password', component: PasswordPage, meta: { title: '修改密码' } },
+  {
+    path: '/',
+    component: AppLayout,
+    children: [
+      { path: '', name: 'home', component: DashboardPage, meta: { title: '首页' } },
+      { path: 'chains', name: 'chains', component: ChainsPage, meta: { title: '产业链图谱' } },
+      { path: 'e/:entity', name: 'entity', component: EntityPage, props: true },
+      {
+        path: 'forbidden',
+        name: 'forbidden',
+        component: StatusPage,
+        props: { kind: 'forbidden' },
+        meta: { title: '无权访问' },
+      },
+      {
+        path: ':pathMatch(.*)*',
+        name: 'notfound',
+        component: StatusPage,
+        props: { kind: 'notfound' },
+        meta: { title: '页面不存在' },
+      },
+    ],
+  },
+]
+
+const router = createRouter({ history: createWebHistory(), routes })
+
+/** Only same-site paths are accepted as a place to return to. */
+export function safeRedirect(r) {
+  return typeof r === 'string' && r.startsWith('/') && !r.startsWith('//') && !r.startsWith('/login')
+    ? r
+    : null
+}
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true
+  let state
+  try {
+    state = await restore()
+  } catch {
+    state = 'none'
+  }
+  if (state !== 'ok') {
+    const query = { redirect: to.fullPath }
+    if (state === 'expired') query.expired = '1'
+    return { name: 'login', query }
+  }
+  if (session.mustChange) {
+    return to.name === 'password' ? true : { name: 'password', query: { redirect: to.fullPath } }
+  }
+  try {
+    await loadMeta()
+  } catch {
+    /* the layout shows the failure; 401 has been handled */
+  }
+  if (to.name === 'home' && !homeAllowed.value) return landingPath()
+  return true
+})
+
+router.afterEach((to) => {
+  const t = to.meta.title
+  document.title = t ? `${t} - 新质·产业链组织保障平台` : '新质·产业链组织保障平台'
+})
+
+export default router
