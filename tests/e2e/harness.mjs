@@ -17,7 +17,7 @@ const { chromium } = require('playwright-core')
 
 export const BIN = process.env.XINZHI_BIN || join(repo, 'build', 'xinzhi')
 export const WEB = process.env.XINZHI_WEB || join(repo, 'web', 'dist')
-export const OUT = join(here, 'out')
+export const OUT = join(here, 'screenshots')
 export const ADMIN_PASSWORD = 'E2e-admin-pass-2026'
 export const DISTRICT = { username: 'jiangyin', password: 'District-pass-1', region: '320281' }
 
