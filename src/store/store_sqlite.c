@@ -16,15 +16,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Prepared statements are kept by their SQL text and reused: the engine
+ * builds the same few statements for every row of an import, and parsing
+ * them again each time was the largest single cost. A statement in use is
+ * never handed out twice; a nested use of the same text gets a fresh one. */
+#define STMT_CACHE 96
+
+struct cached_stmt {
+	char *sql;
+	sqlite3_stmt *st;
+	bool busy;
+	uint64_t used;
+};
+
 struct store {
 	sqlite3 *db;
 	int tx_depth;
+	struct cached_stmt cache[STMT_CACHE];
+	uint64_t tick;
 };
 
 struct store_stmt {
 	struct store *db;
 	sqlite3_stmt *st;
 	int last_rc;
+	struct cached_stmt *cached; /* the cache slot it came from, or NULL */
 };
 
 #define BUSY_TIMEOUT_MS 5000
@@ -128,9 +144,7 @@ enum xz_result store_open(const char *url, struct store **out)
 	r = migrate(db);
 out:
 	if (r) {
-		if (db->db)
-			sqlite3_close(db->db);
-		free(db);
+		store_close(db);
 		return r;
 	}
 	*out = db;
@@ -141,6 +155,10 @@ void store_close(struct store *db)
 {
 	if (!db)
 		return;
+	for (int i = 0; i < STMT_CACHE; i++) {
+		sqlite3_finalize(db->cache[i].st);
+		free(db->cache[i].sql);
+	}
 	sqlite3_close(db->db);
 	free(db);
 }
@@ -216,16 +234,42 @@ bool store_in_tx(struct store *db)
 
 enum xz_result store_prepare(struct store *db, const char *sql, struct store_stmt **out)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db->db, sql, -1, &st, NULL);
+	struct store_stmt *s = xcalloc(1, sizeof(*s));
+	struct cached_stmt *victim = NULL;
+	s->db = db;
+	db->tick++;
+	for (int i = 0; i < STMT_CACHE; i++) {
+		struct cached_stmt *c = &db->cache[i];
+		if (c->busy)
+			continue;
+		if (c->sql && !strcmp(c->sql, sql)) {
+			c->busy = true;
+			c->used = db->tick;
+			s->st = c->st;
+			s->cached = c;
+			*out = s;
+			return XZ_OK;
+		}
+		if (!victim || !c->sql || (victim->sql && c->used < victim->used))
+			victim = c;
+	}
+	int rc = sqlite3_prepare_v3(db->db, sql, -1, victim ? SQLITE_PREPARE_PERSISTENT : 0, &s->st,
+	                            NULL);
 	if (rc != SQLITE_OK) {
 		log_error("prepare failed: %s in: %s", sqlite3_errmsg(db->db), sql);
+		free(s);
 		*out = NULL;
 		return XZ_ERR_STORE;
 	}
-	struct store_stmt *s = xcalloc(1, sizeof(*s));
-	s->db = db;
-	s->st = st;
+	if (victim) {
+		sqlite3_finalize(victim->st);
+		free(victim->sql);
+		victim->sql = xstrdup(sql);
+		victim->st = s->st;
+		victim->busy = true;
+		victim->used = db->tick;
+		s->cached = victim;
+	}
 	*out = s;
 	return XZ_OK;
 }
@@ -352,7 +396,14 @@ void store_finalize(struct store_stmt *st)
 {
 	if (!st)
 		return;
-	sqlite3_finalize(st->st);
+	if (st->cached) {
+		/* back to the cache, reset so it holds no read lock */
+		sqlite3_reset(st->st);
+		sqlite3_clear_bindings(st->st);
+		st->cached->busy = false;
+	} else {
+		sqlite3_finalize(st->st);
+	}
 	free(st);
 }
 
