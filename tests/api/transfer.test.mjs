@@ -213,3 +213,22 @@ test('the CLI imports with a summary and exits non-zero with the error workbook 
   assert.match(r.stderr, /错误清单：.*bad\.csv\.错误清单\.xlsx/);
   assert.ok(fs.existsSync(`${bad}.错误清单.xlsx`));
 });
+
+test('a person record is masked everywhere and revealed only with the permission, audited', async () => {
+  const person = (await admin.list('person', { size: 1 })).items[0];
+  assert.match(person.idcard, /^\d{3}\*{11}[\dX]{4}$/);
+  const got = await viewer.get(`/api/v1/person/${person.id}`);
+  assert.equal(got.status, 200);
+  assert.equal(got.body.idcard, person.idcard, 'get is masked too');
+  const denied = await viewer.get(`/api/v1/person/${person.id}/reveal?field=idcard`);
+  assert.equal(denied.status, 403);
+  const before = (await admin.list('audit_log', { action: 'reveal' })).total;
+  const shown = await admin.get(`/api/v1/person/${person.id}/reveal?field=idcard`);
+  assert.equal(shown.status, 200, String(shown));
+  assert.match(shown.body.value, /^\d{17}[\dX]$/);
+  assert.equal(shown.body.value.slice(-4), person.idcard.slice(-4));
+  assert.equal((await admin.list('audit_log', { action: 'reveal' })).total, before + 1);
+  const byNumber = await admin.list('person', { idcard: shown.body.value });
+  assert.equal(byNumber.total, 1, 'found again by the full number through the keyed hash');
+  assert.equal((await admin.get(`/api/v1/person/${person.id}/reveal?field=name`)).status, 400);
+});
