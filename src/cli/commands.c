@@ -179,10 +179,14 @@ static int cmd_demo(struct cli *cli, int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-	int64_t n = 0;
+	int64_t n = 0, talents = 0, cadres = 0, needs = 0;
 	store_query_int(db, "SELECT count(*) FROM enterprise", &n, 0, NULL);
-	printf("已生成示范城市（规模 %s，种子 %" PRIu64 "）：%" PRId64 " 家企业，用时 %.1f 秒\n", scale,
-	       seed, n, util_now_mono() - t0);
+	store_query_int(db, "SELECT count(*) FROM talent", &talents, 0, NULL);
+	store_query_int(db, "SELECT count(*) FROM cadre", &cadres, 0, NULL);
+	store_query_int(db, "SELECT count(*) FROM need", &needs, 0, NULL);
+	printf("已生成示范城市（规模 %s，种子 %" PRIu64 "）：%" PRId64 " 家企业、%" PRId64
+	       " 名人才、%" PRId64 " 名干部、%" PRId64 " 条人才需求，用时 %.1f 秒\n",
+	       scale, seed, n, talents, cadres, needs, util_now_mono() - t0);
 	if (cli_flag(argc, argv, "--admin")) {
 		const char *env = getenv("XINZHI_ADMIN_PASSWORD");
 		char pw[24];
@@ -669,8 +673,8 @@ const struct command cli_commands[] = {
 	{"init", cmd_init, CMD_NEEDS_DB, "init", "创建数据库并升级到最新结构", NULL},
 	{"demo", cmd_demo, CMD_NEEDS_DB, "demo [--scale small|city] [--seed N] [--admin]",
 	 "生成示范城市数据（465产业集群、产业链、区划、园区、企业）",
-	 "  --scale small  测试用小规模（约300家企业）\n"
-	 "  --scale city   真实城市规模（约2万家企业）\n"
+	 "  --scale small  测试用小规模（约300家企业、600人、150条人才需求）\n"
+	 "  --scale city   真实城市规模（约2万家企业、50万人才、6万干部、3万条需求，约1-2分钟）\n"
 	 "  --seed N       随机种子，相同种子生成相同数据\n"
 	 "  --admin        同时创建管理员 admin，密码取自 XINZHI_ADMIN_PASSWORD 或随机生成并显示一次"},
 	{"serve", cmd_serve, CMD_NEEDS_DB, "serve [--listen 127.0.0.1:8080] [--web 目录] [--threads N]",

@@ -15,6 +15,7 @@
 #include "core/mem.h"
 #include "core/valid.h"
 #include "domain/demo_data.h"
+#include "domain/demo_people.h"
 #include "engine/engine.h"
 #include "model/model.h"
 
@@ -79,6 +80,7 @@ struct seeder {
 	struct park_rt *parks;
 	json_t *names, *usccs; /* used values, as sets */
 	long counts[C_NCOUNT], links;
+	struct demo_people_counts people;
 	struct buf products, name; /* reused for every enterprise */
 };
 
@@ -690,6 +692,7 @@ static json_t *summary(struct seeder *s, const char *scale, uint64_t seed)
 	for (int i = 0; i < C_NCOUNT; i++)
 		json_object_set_new(counts, counted_names[i], json_integer(s->counts[i]));
 	json_object_set_new(counts, "enterprise_segment", json_integer(s->links));
+	demo_people_counts_json(&s->people, counts);
 	/* JSON integers are signed: a seed beyond their range is kept as text */
 	char text[24];
 	snprintf(text, sizeof(text), "%" PRIu64, seed);
@@ -733,7 +736,8 @@ enum xz_result demo_seed(struct store *db, const char *scale, uint64_t seed, cha
 	}
 	if ((r = seed_regions(&s)) || (r = seed_clusters(&s)) || (r = seed_chains(&s)) ||
 	    (r = seed_parks(&s)) || (r = seed_institutions(&s)) ||
-	    (r = seed_enterprises(&s, total)))
+	    (r = seed_enterprises(&s, total)) ||
+	    (r = demo_people_seed(&s.ctx, scale, seed, &s.people, msg, n)))
 		goto out;
 	in_tx = false;
 	if ((r = store_commit(db))) {

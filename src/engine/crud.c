@@ -313,10 +313,12 @@ static void check_refs(struct engine_ctx *ctx, const struct change *c)
 		if (f->type != FT_REF || c->vals[i].type != SV_INT)
 			continue;
 		const struct entity *target = model_find(f->ref);
+		/* the scoped look only differs when the actor is bound to a region */
+		bool scoped = ctx->actor->region_prefix && target->scope;
 		if (!row_exists(ctx, target, c->vals[i].i, false))
 			model_error(&ctx->errs, f->name, "invalid_reference", "%s：所选%s（ID %" PRId64
 			            "）不存在或已删除", f->label, target->label, c->vals[i].i);
-		else if (!row_exists(ctx, target, c->vals[i].i, true))
+		else if (scoped && !row_exists(ctx, target, c->vals[i].i, true))
 			model_error(&ctx->errs, f->name, "out_of_scope",
 			            "%s：所选%s超出您的数据范围", f->label, target->label);
 	}

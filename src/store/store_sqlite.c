@@ -176,6 +176,24 @@ const char *store_errmsg(struct store *db)
 
 /* Nested transactions are savepoints, so an inner failure (one bad row of
  * an import) undoes only its own work and the outer transaction goes on. */
+/* A one-statement command through the statement cache: savepoints are
+ * taken for every row of an import, and parsing them each time showed. */
+static enum xz_result run_cached(struct store *db, const char *sql)
+{
+	struct store_stmt *st = NULL;
+	enum xz_result r = store_prepare(db, sql, &st);
+	if (r)
+		return r;
+	if (store_step(st) == STORE_FAIL) {
+		r = store_stmt_result(st);
+		if (!r)
+			r = XZ_ERR_STORE;
+		log_error("sql failed: %s: %s", sql, sqlite3_errmsg(db->db));
+	}
+	store_finalize(st);
+	return r;
+}
+
 enum xz_result store_begin(struct store *db)
 {
 	char sql[32];
@@ -183,7 +201,7 @@ enum xz_result store_begin(struct store *db)
 		snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE");
 	else
 		snprintf(sql, sizeof(sql), "SAVEPOINT s%d", db->tx_depth);
-	enum xz_result r = store_exec(db, sql);
+	enum xz_result r = run_cached(db, sql);
 	if (!r)
 		db->tx_depth++;
 	return r;
@@ -199,7 +217,7 @@ enum xz_result store_commit(struct store *db)
 		snprintf(sql, sizeof(sql), "COMMIT");
 	else
 		snprintf(sql, sizeof(sql), "RELEASE s%d", db->tx_depth);
-	enum xz_result r = store_exec(db, sql);
+	enum xz_result r = run_cached(db, sql);
 	if (r && db->tx_depth == 0 && !sqlite3_get_autocommit(db->db))
 		db->tx_depth = 1; /* COMMIT failed: still open, the caller rolls back */
 	return r;
