@@ -52,6 +52,16 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+char *xstrtrim(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	return xstrndup(s, n);
+}
+
 static char *vformat(const char *fmt, va_list ap, size_t *len)
 {
 	va_list ap2;

@@ -135,16 +135,6 @@ static bool check_range(const struct field *f, double v, struct model_errors *er
 	return true;
 }
 
-static char *trimmed(const char *s)
-{
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	return xstrndup(s, n);
-}
-
 static void upper(char *s)
 {
 	for (; *s; s++)
@@ -226,7 +216,7 @@ bool query_coerce_text(const struct field *f, const char *raw, struct sqlval *ou
                        struct model_errors *errs)
 {
 	memset(out, 0, sizeof(*out));
-	char *s = trimmed(raw);
+	char *s = xstrtrim(raw);
 	if (!*s) {
 		free(s);
 		out->type = SV_NULL;

@@ -113,16 +113,6 @@ static const struct column *match_header(const struct layout *l, const char *cel
 	return NULL;
 }
 
-static char *trim_copy(const char *s)
-{
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	return xstrndup(s, n);
-}
-
 /* "2020/1/5", "2020.01.05", "2020年1月5日", "20200105", "2020-01-05 00:00:00"
  * -> "2020-01-05"; anything else is returned unchanged for the engine to
  * reject with its own message. */
@@ -153,7 +143,7 @@ static json_t *split_list(const char *s)
 		else if (!strncmp(p, "、", 3) || !strncmp(p, "，", 3) || !strncmp(p, "；", 3))
 			sep = 3;
 		if (sep || !*p) {
-			char *t = trim_copy(buf_cstr(&item));
+			char *t = xstrtrim(buf_cstr(&item));
 			if (*t)
 				json_array_append_new(arr, json_string(t));
 			free(t);
@@ -446,7 +436,7 @@ static void import_row(struct importer *im)
 		const struct column *col = im->map[i];
 		if (!col)
 			continue;
-		char *text = trim_copy(im->cells[i]);
+		char *text = xstrtrim(im->cells[i]);
 		if (*text) {
 			json_t *v = cell_value(im, col, text);
 			const char *name = col->field ? col->field->name : col->link->name;
