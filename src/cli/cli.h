@@ -57,4 +57,7 @@ bool cli_lrmx_export_wanted(const char *format, const char *out, const char *id,
  * person with id to out ("-" or NULL: stdout). Returns the exit status. */
 int cli_export_lrmx(struct cli *cli, const char *id, const char *out, bool html, bool unmasked);
 
+/* `xinzhi catalog compile|publish|diff|export` (cmd_catalog.c). */
+int cli_catalog(struct cli *cli, int argc, char **argv);
+
 #endif

@@ -711,6 +711,15 @@ const struct command cli_commands[] = {
 	 "  任免审批表：xinzhi export person --id 人员ID [-o 文件.lrmx|文件.html] [--format lrmx|html] [--unmasked]\n"
 	 "    .lrmx 含身份证号等个人信息原文并记入审计日志；.html 为 A4 打印页，身份证号打码，\n"
 	 "    家庭成员不显示，加 --unmasked 显示原文。不给 -o 时写到标准输出。"},
+	{"catalog", cli_catalog, CMD_NEEDS_DB,
+	 "catalog compile --year 年度 | publish 目录ID | diff 旧目录ID 新目录ID | export 目录ID [-o 文件.xlsx|文件.html]",
+	 "编制、发布、对比和导出紧缺人才需求目录",
+	 "  compile --year 2026  按开放的人才需求和在锡人才库编制新的目录草稿（每次编制都生成新草稿）\n"
+	 "  publish ID           发布草稿；已发布的目录不再改动，也不能再次发布\n"
+	 "  diff A B             对比目录A到目录B：新增、移出、紧缺指数升高和降低的岗位\n"
+	 "  export ID [-o 文件]  导出为 Excel（默认）或 A4 打印页（文件名以 .html 结尾）；-o - 写到标准输出\n"
+	 "  紧缺指数（0-1）由供需缺口(0.4)、学历(0.15)、经验(0.15)、要求广度(0.1)、薪酬(0.2)加权得出，\n"
+	 "  1-5星 = 1+取整(指数×5)；<0.2 一般紧缺，0.2-0.5 紧缺，≥0.5 非常紧缺。"},
 	{"template", cmd_template, 0, "template 数据类型 [-o 文件]", "生成带下拉选项和填写说明的导入模板", NULL},
 	{"keygen", cmd_keygen, 0, "keygen [密钥文件]",
 	 "生成个人信息加密密钥（默认为数据库文件名加 .key；已存在时不覆盖）",

@@ -916,6 +916,10 @@ static int64_t count_referrers(struct engine_ctx *ctx, const struct entity *e, i
 	int64_t total = 0;
 	for (size_t i = 0; model_at(i); i++) {
 		const struct entity *o = model_at(i);
+		/* read-only rows are history (catalog entries): a soft-deleted row
+		 * stays, so their reference to it stays good and must not block */
+		if ((o->flags & E_READONLY) && soft(e))
+			continue;
 		for (size_t k = 0; k < o->nfields; k++) {
 			const struct field *f = &o->fields[k];
 			if (f->type != FT_REF || strcmp(f->ref, e->name))

@@ -5,6 +5,7 @@
  * Entity routes are generic: one handler per verb serves every descriptor.
  */
 #include "auth/audit.h"
+#include "domain/catalog.h"
 #include "domain/dashboard.h"
 #include "domain/lrmx_dossier.h"
 #include "engine/transfer.h"
@@ -160,6 +161,90 @@ static enum xz_result h_chain_tree(struct request *req)
 	enum xz_result r = dashboard_chain_tree(&ctx, req->id, n, &req->reply);
 	engine_ctx_free(&ctx);
 	return r;
+}
+
+/* ---- 紧缺人才需求目录 (the catalog's writes go through src/domain/catalog.c) ---- */
+
+static enum xz_result catalog_finish(struct request *req, struct engine_ctx *ctx, enum xz_result r)
+{
+	if (r && ctx->message[0])
+		snprintf(req->message, sizeof(req->message), "%s", ctx->message);
+	engine_ctx_free(ctx);
+	return r;
+}
+
+static enum xz_result h_catalog_compile(struct request *req)
+{
+	json_t *body = NULL;
+	enum xz_result r = http_json_body(req, &body);
+	if (r)
+		return r;
+	json_t *year = json_object_get(body, "year");
+	if (!json_is_integer(year)) {
+		json_decref(body);
+		snprintf(req->message, sizeof(req->message), "请用 year 指明目录年度，如 {\"year\": 2026}");
+		return XZ_ERR_BAD_REQUEST;
+	}
+	struct engine_ctx ctx;
+	int64_t id = 0;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	r = catalog_compile(&ctx, (int)json_integer_value(year), &id);
+	json_decref(body);
+	if (!r && !(r = catalog_summary(&ctx, id, &req->reply)))
+		req->status = 201;
+	return catalog_finish(req, &ctx, r);
+}
+
+static enum xz_result h_catalog_publish(struct request *req)
+{
+	struct engine_ctx ctx;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	enum xz_result r = catalog_publish(&ctx, req->id);
+	if (!r)
+		r = catalog_summary(&ctx, req->id, &req->reply);
+	return catalog_finish(req, &ctx, r);
+}
+
+static enum xz_result h_catalog_diff(struct request *req)
+{
+	const char *against = http_arg(req, "against");
+	char *end = NULL;
+	long long old_id = against ? strtoll(against, &end, 10) : 0;
+	if (!against || *end || old_id <= 0) {
+		snprintf(req->message, sizeof(req->message), "请用 against 参数指明对比的目录ID");
+		return XZ_ERR_BAD_REQUEST;
+	}
+	struct engine_ctx ctx;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	return catalog_finish(req, &ctx, catalog_diff(&ctx, old_id, req->id, &req->reply));
+}
+
+static enum xz_result h_catalog_export(struct request *req)
+{
+	const char *format = http_arg(req, "format");
+	bool html = format && !strcmp(format, "html");
+	if (format && !html && strcmp(format, "xlsx")) {
+		snprintf(req->message, sizeof(req->message), "format 只能是 xlsx 或 html");
+		return XZ_ERR_BAD_REQUEST;
+	}
+	struct engine_ctx ctx;
+	char *data = NULL;
+	size_t len = 0;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	enum xz_result r = catalog_export(&ctx, req->id, html ? CATALOG_HTML : CATALOG_XLSX, &data,
+	                                  &len);
+	if (!r && html) {
+		buf_reset(&req->text);
+		buf_append(&req->text, data, len);
+		req->text_type = "text/html; charset=utf-8";
+		free(data);
+	} else if (!r) {
+		char fname[64];
+		snprintf(fname, sizeof(fname), "紧缺人才需求目录-%lld.xlsx", (long long)req->id);
+		http_download(req, data, len,
+		              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fname);
+	}
+	return catalog_finish(req, &ctx, r);
 }
 
 /* ---- generic entity routes ---- */
@@ -477,6 +562,14 @@ const struct route http_routes[] = {
 	{"GET", "/api/v1/dashboard/overview", h_overview, PERM_DATA_READ, 0, "首页概览：各类数据量与集群指标"},
 	{"GET", "/api/v1/chain/:id/tree", h_chain_tree, PERM_DATA_READ, 0,
 	 "产业链图谱：环节树及各环节企业"},
+	{"POST", "/api/v1/catalog/compile", h_catalog_compile, PERM_DATA_WRITE, 0,
+	 "编制紧缺人才需求目录草稿（{year}）"},
+	{"POST", "/api/v1/catalog/:id/publish", h_catalog_publish, PERM_DATA_WRITE, 0,
+	 "发布紧缺人才需求目录（发布后不再改动）"},
+	{"GET", "/api/v1/catalog/:id/diff", h_catalog_diff, PERM_DATA_READ, 0,
+	 "对比两版目录（against=旧目录ID）：新增、移出、升高、降低"},
+	{"GET", "/api/v1/catalog/:id/export", h_catalog_export, PERM_DATA_READ, 0,
+	 "导出紧缺人才需求目录（format=xlsx|html）"},
 	{"POST", "/api/v1/person/import_lrmx", h_import_lrmx, PERM_DATA_WRITE, ROUTE_UPLOAD,
 	 "导入任免审批表（.lrmx 或其 zip 压缩包；region_id 指定新人员所属区划；dry_run=1 只校验）"},
 	{"GET", "/api/v1/person/:id/lrmx", h_export_lrmx, PERM_PII_REVEAL, 0,

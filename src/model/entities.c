@@ -268,6 +268,41 @@ static const struct field need_fields[] = {
 	{"description", FT_TEXT, "岗位说明", F_SEARCH, .max_len = 2000},
 };
 
+/* ---- catalog: the yearly talent-shortage catalog (written by src/domain/catalog.c) ---- */
+
+static const char *const catalog_statuses[] = {"草稿", "已发布", NULL};
+static const char *const catalog_grades[] = {"一般紧缺", "紧缺", "非常紧缺", NULL};
+
+static const struct field catalog_fields[] = {
+	{"year", FT_INT, "年度", F_READONLY | F_FILTER | F_SORT | F_LIST, .min = 2000, .max = 2100},
+	{"title", FT_TEXT, "目录名称", F_READONLY | F_SEARCH | F_LIST, .max_len = 200},
+	{"status", FT_ENUM, "状态", F_READONLY | F_FILTER | F_LIST, .enum_values = catalog_statuses},
+	{"method", FT_TEXT, "编制方法", F_READONLY, .max_len = 8000,
+	 .help = "权重、分档与方法版本（JSON），据此可复现目录"},
+	{"compiled_at", FT_DATETIME, "编制时间", F_READONLY | F_SORT | F_LIST},
+	{"published_at", FT_DATETIME, "发布时间", F_READONLY | F_SORT | F_LIST},
+	{"entry_count", FT_INT, "岗位数", F_READONLY | F_SORT | F_LIST},
+};
+
+static const struct field catalog_entry_fields[] = {
+	{"catalog_id", FT_REF, "目录", F_READONLY | F_FILTER | F_LIST, .ref = "catalog"},
+	{"cluster_id", FT_REF, "产业集群", F_READONLY | F_FILTER | F_LIST, .ref = "cluster"},
+	{"chain_id", FT_REF, "产业链", F_READONLY | F_FILTER | F_LIST, .ref = "chain"},
+	{"post_name", FT_TEXT, "岗位名称", F_READONLY | F_SEARCH | F_SORT | F_LIST, .max_len = 100},
+	{"demand", FT_DECIMAL, "加权需求", F_READONLY | F_SORT | F_LIST},
+	{"demand_count", FT_INT, "需求人数", F_READONLY | F_SORT | F_LIST},
+	{"supply", FT_INT, "合格供给", F_READONLY | F_SORT | F_LIST},
+	{"shortage_index", FT_DECIMAL, "紧缺指数", F_READONLY | F_FILTER | F_SORT | F_LIST},
+	{"stars", FT_INT, "紧缺程度(星)", F_READONLY | F_FILTER | F_SORT | F_LIST},
+	{"grade", FT_ENUM, "紧缺等级", F_READONLY | F_FILTER | F_LIST, .enum_values = catalog_grades},
+	{"typical_education", FT_TEXT, "学历要求", F_READONLY | F_FILTER | F_LIST, .max_len = 20},
+	{"typical_experience", FT_TEXT, "工作经验", F_READONLY | F_FILTER | F_LIST, .max_len = 20},
+	{"typical_skills", FT_TAGS, "专业要求", F_READONLY | F_FILTER | F_LIST},
+	{"salary_min", FT_DECIMAL, "起薪下限(万元/年)", F_READONLY | F_SORT | F_LIST},
+	{"salary_max", FT_DECIMAL, "起薪上限(万元/年)", F_READONLY | F_SORT | F_LIST},
+	{"sort_order", FT_INT, "排序", F_READONLY | F_SORT},
+};
+
 /* ---- audit_log: read-only view of the audit trail ---- */
 
 static const struct field audit_fields[] = {
@@ -321,6 +356,11 @@ const struct entity model_entities[] = {
 	{"need", "need", "人才需求", "人才", need_fields, COUNT(need_fields), NULL, 0,
 	 E_SOFT_DELETE, "post_name", "-id", "enterprise_id.region_id", PERM_DATA_READ,
 	 PERM_DATA_WRITE, people_need_validate},
+	{"catalog", "catalog", "紧缺人才目录", "人才", catalog_fields, COUNT(catalog_fields), NULL, 0,
+	 E_READONLY, "title", "-id", NULL, PERM_DATA_READ, PERM_DATA_WRITE, NULL},
+	{"catalog_entry", "catalog_entry", "紧缺人才目录条目", "人才", catalog_entry_fields,
+	 COUNT(catalog_entry_fields), NULL, 0, E_READONLY, "post_name", "sort_order", NULL,
+	 PERM_DATA_READ, PERM_DATA_WRITE, NULL},
 	{"audit_log", "audit_log", "审计日志", "系统", audit_fields, COUNT(audit_fields), NULL, 0,
 	 E_READONLY | E_NO_TIMESTAMPS, "action", "-id", NULL, PERM_AUDIT_READ, PERM_NONE, NULL},
 };

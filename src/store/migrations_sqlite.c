@@ -155,10 +155,31 @@ static const char v3[] =
 	"CREATE INDEX need_enterprise ON need(enterprise_id);"
 	"CREATE INDEX need_segment ON need(segment_id);";
 
+/* The shortage catalog: a catalog row records its method (weights, bands,
+ * version) so a published one can be reproduced; entries are written once
+ * at compile time and never changed (a published catalog is frozen, a new
+ * compile makes a new draft). The entries' index column is shortage_index
+ * because INDEX is an SQL keyword. */
+static const char v4[] =
+	"CREATE TABLE catalog (" ENTITY_COLS
+	" year INTEGER NOT NULL, title TEXT NOT NULL, status TEXT NOT NULL, method TEXT NOT NULL,"
+	" compiled_at TEXT NOT NULL, published_at TEXT, entry_count INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX catalog_year ON catalog(year);"
+
+	"CREATE TABLE catalog_entry (" ENTITY_COLS
+	" catalog_id INTEGER NOT NULL REFERENCES catalog(id),"
+	" cluster_id INTEGER REFERENCES cluster(id), chain_id INTEGER NOT NULL REFERENCES chain(id),"
+	" post_name TEXT NOT NULL, demand REAL NOT NULL, demand_count INTEGER NOT NULL,"
+	" supply INTEGER NOT NULL, shortage_index REAL NOT NULL, stars INTEGER NOT NULL,"
+	" grade TEXT NOT NULL, typical_education TEXT, typical_experience TEXT,"
+	" typical_skills TEXT, salary_min REAL, salary_max REAL, sort_order INTEGER NOT NULL);"
+	"CREATE INDEX catalog_entry_catalog ON catalog_entry(catalog_id, sort_order);";
+
 const struct migration migrations_sqlite[] = {
 	{1, "regions, clusters, chains, segments, parks, enterprises, institutions", v1},
 	{2, "users, sessions, api tokens, audit log, settings", v2},
 	{3, "people, cadres, careers, talents, party members, skills, needs", v3},
+	{4, "talent-shortage catalogs and their entries", v4},
 };
 
 const size_t migrations_sqlite_count = sizeof(migrations_sqlite) / sizeof(migrations_sqlite[0]);
