@@ -7,6 +7,7 @@ import LoginPage from './pages/LoginPage.vue'
 import PasswordPage from './pages/PasswordPage.vue'
 import DashboardPage from './pages/DashboardPage.vue'
 import ChainsPage from './pages/ChainsPage.vue'
+import CatalogPage from './pages/CatalogPage.vue'
 import EntityPage from './pages/EntityPage.vue'
 import StatusPage from './pages/StatusPage.vue'
 
@@ -19,6 +20,7 @@ const routes = [
     children: [
       { path: '', name: 'home', component: DashboardPage, meta: { title: '首页' } },
       { path: 'chains', name: 'chains', component: ChainsPage, meta: { title: '产业链图谱' } },
+      { path: 'catalog', name: 'catalog', component: CatalogPage, meta: { title: '紧缺人才目录' } },
       { path: 'e/:entity', name: 'entity', component: EntityPage, props: true },
       {
         path: 'forbidden',

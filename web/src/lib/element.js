@@ -39,6 +39,8 @@ import {
   ElSwitch,
   ElTable,
   ElTableColumn,
+  ElTabPane,
+  ElTabs,
   ElTag,
   ElTooltip,
 } from 'element-plus'
@@ -82,6 +84,8 @@ const components = [
   ElSwitch,
   ElTable,
   ElTableColumn,
+  ElTabPane,
+  ElTabs,
   ElTag,
   ElTooltip,
 ]

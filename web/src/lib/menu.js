@@ -17,9 +17,17 @@ export const GROUP_ICONS = {
 }
 
 // Purpose-built pages, shown first in their group when the entities they
-// read exist and the user may read them.
+// read exist and the user may read them. `replaces`: entities whose generic
+// list the page stands in for in the menu (still reachable at /e/<name>).
 export const SPECIAL_PAGES = [
   { path: '/chains', label: '产业链图谱', group: '产业链', needs: ['chain', 'segment', 'enterprise'] },
+  {
+    path: '/catalog',
+    label: '紧缺人才目录',
+    group: '人才',
+    needs: ['catalog', 'catalog_entry'],
+    replaces: ['catalog', 'catalog_entry'],
+  },
 ]
 
 export const HOME = { path: '/', label: '首页', perm: 'data.read' }
@@ -35,6 +43,9 @@ export const menuGroups = computed(() => {
   if (!session.user || !meta.loaded) return []
   const known = new Set(GROUPS)
   const extra = [...new Set(meta.entities.map((e) => e.group))].filter((g) => g && !known.has(g))
+  const replaced = new Set(
+    SPECIAL_PAGES.filter(specialAllowed).flatMap((p) => p.replaces || []),
+  )
   return [...GROUPS, ...extra]
     .map((g) => {
       const items = [
@@ -43,7 +54,7 @@ export const menuGroups = computed(() => {
           label: p.label,
         })),
         ...meta.entities
-          .filter((e) => e.group === g && canRead(e))
+          .filter((e) => e.group === g && canRead(e) && !replaced.has(e.name))
           .map((e) => ({ path: `/e/${e.name}`, label: e.label })),
       ]
       return { name: g, icon: GROUP_ICONS[g] || 'Menu', items }
