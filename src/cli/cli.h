@@ -60,4 +60,7 @@ int cli_export_lrmx(struct cli *cli, const char *id, const char *out, bool html,
 /* `xinzhi catalog compile|publish|diff|export` (cmd_catalog.c). */
 int cli_catalog(struct cli *cli, int argc, char **argv);
 
+/* `xinzhi match need|talent ID [--k N] [--region 前缀]` (cmd_match.c). */
+int cli_match(struct cli *cli, int argc, char **argv);
+
 #endif

@@ -11,6 +11,7 @@
  * catalog row for reproduction.
  */
 #include "domain/catalog.h"
+#include "domain/taxonomy.h"
 
 #include "auth/audit.h"
 #include "core/buf.h"
@@ -123,162 +124,6 @@ static char *normalize_post(const char *s)
 	return buf_steal(&b);
 }
 
-/* ---- a string → int map (open addressing) ---- */
-
-struct strmap {
-	char **keys;
-	int *vals;
-	size_t cap, n;
-};
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
-static int strmap_get(const struct strmap *m, const char *k)
-{
-	if (!m->cap)
-		return -1;
-	for (size_t i = hash_str(k) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-		if (!m->keys[i])
-			return -1;
-		if (!strcmp(m->keys[i], k))
-			return m->vals[i];
-	}
-}
-
-/* keeps the first value put for a key */
-static int strmap_put(struct strmap *m, const char *k, int v)
-{
-	if ((m->n + 1) * 2 > m->cap) {
-		struct strmap g = {.cap = m->cap ? m->cap * 2 : 64};
-		g.keys = xcalloc(g.cap, sizeof(*g.keys));
-		g.vals = xcalloc(g.cap, sizeof(*g.vals));
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->keys[i]) {
-				size_t j = hash_str(m->keys[i]) & (g.cap - 1);
-				while (g.keys[j])
-					j = (j + 1) & (g.cap - 1);
-				g.keys[j] = m->keys[i];
-				g.vals[j] = m->vals[i];
-			}
-		g.n = m->n;
-		free(m->keys);
-		free(m->vals);
-		*m = g;
-	}
-	size_t i = hash_str(k) & (m->cap - 1);
-	while (m->keys[i]) {
-		if (!strcmp(m->keys[i], k))
-			return m->vals[i];
-		i = (i + 1) & (m->cap - 1);
-	}
-	m->keys[i] = xstrdup(k);
-	m->vals[i] = v;
-	m->n++;
-	return v;
-}
-
-static void strmap_free(struct strmap *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->keys[i]);
-	free(m->keys);
-	free(m->vals);
-}
-
-/* ---- the skill taxonomy: names and synonyms to one id, and parents ---- */
-
-struct taxonomy {
-	struct strmap names; /* name or synonym → skill index; unknown names get ids ≥ nskills */
-	int64_t *db_ids;     /* sorted, for parent lookup */
-	int *parent;         /* skill index → parent index or -1 */
-	int nskills, next_id;
-};
-
-static int canonical(struct taxonomy *t, const char *name)
-{
-	int v = strmap_get(&t->names, name);
-	return v >= 0 ? v : strmap_put(&t->names, name, t->next_id++);
-}
-
-static int find_db_id(const struct taxonomy *t, int64_t id)
-{
-	int lo = 0, hi = t->nskills - 1;
-	while (lo <= hi) {
-		int mid = (lo + hi) / 2;
-		if (t->db_ids[mid] == id)
-			return mid;
-		if (t->db_ids[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
-}
-
-static enum xz_result load_taxonomy(struct store *db, struct taxonomy *t)
-{
-	struct store_stmt *st = NULL;
-	enum xz_result r = store_prepare(
-	    db, "SELECT id, name, parent_id, synonyms FROM skill WHERE deleted_at IS NULL ORDER BY id",
-	    &st);
-	int64_t *parents = NULL;
-	size_t cap = 0;
-	if (r)
-		return r;
-	enum store_step s;
-	while ((s = store_step(st)) == STORE_ROW) {
-		if ((size_t)t->nskills == cap) {
-			cap = cap ? cap * 2 : 256;
-			t->db_ids = xrealloc(t->db_ids, cap * sizeof(*t->db_ids));
-			parents = xrealloc(parents, cap * sizeof(*parents));
-		}
-		int i = t->nskills++;
-		t->db_ids[i] = store_column_int(st, 0);
-		parents[i] = store_column_int(st, 2); /* 0 for NULL */
-		strmap_put(&t->names, store_column_text(st, 1), i);
-	}
-	if (s == STORE_FAIL)
-		r = store_stmt_result(st);
-	store_finalize(st);
-	/* synonyms after every name, so a name always wins over a synonym */
-	if (!r && !(r = store_prepare(db,
-	                              "SELECT id, synonyms FROM skill WHERE deleted_at IS NULL"
-	                              " AND synonyms IS NOT NULL ORDER BY id",
-	                              &st))) {
-		while ((s = store_step(st)) == STORE_ROW) {
-			int i = find_db_id(t, store_column_int(st, 0));
-			json_t *syn = json_loads(store_column_text(st, 1), 0, NULL);
-			size_t k;
-			json_t *v;
-			json_array_foreach(syn, k, v) if (json_is_string(v) && i >= 0)
-			    strmap_put(&t->names, json_string_value(v), i);
-			json_decref(syn);
-		}
-		if (s == STORE_FAIL)
-			r = store_stmt_result(st);
-		store_finalize(st);
-	}
-	t->parent = xmalloc(((size_t)t->nskills + 1) * sizeof(*t->parent));
-	for (int i = 0; i < t->nskills; i++)
-		t->parent[i] = parents[i] ? find_db_id(t, parents[i]) : -1;
-	t->next_id = t->nskills;
-	free(parents);
-	return r;
-}
-
-static void taxonomy_free(struct taxonomy *t)
-{
-	strmap_free(&t->names);
-	free(t->db_ids);
-	free(t->parent);
-}
-
 /* ---- the talent pool ---- */
 
 struct talent {
@@ -307,7 +152,7 @@ static void expand_skills(struct taxonomy *t, const char *json, struct talent *o
 	{
 		if (!json_is_string(v))
 			continue;
-		int c = canonical(t, json_string_value(v));
+		int c = taxonomy_canonical(t, json_string_value(v));
 		for (int depth = 0; c >= 0 && depth < 32; depth++) {
 			if (out->nskills == cap)
 				out->skills = xrealloc(out->skills, (cap *= 2) * sizeof(int));
@@ -333,7 +178,7 @@ static enum xz_result load_talents(struct store *db, struct taxonomy *t, struct 
 	    db,
 	    "SELECT t.chain_id, t.skills, t.experience_years, p.education FROM talent t"
 	    " JOIN person p ON p.id = t.person_id"
-	    " WHERE t.deleted_at IS NULL AND p.deleted_at IS NULL AND t.status = '在锡'"
+	    " WHERE t.deleted_at IS NULL AND p.deleted_at IS NULL AND coalesce(t.status, '在锡') = '在锡'"
 	    " AND t.chain_id IS NOT NULL ORDER BY t.chain_id, t.id",
 	    &st);
 	size_t cap = 0;
@@ -597,7 +442,7 @@ static void score_group(struct compile_state *cs, struct group *g, double median
 	g->exp = mode_of(g->exp_heads, 6);
 	int req[MAX_TYPICAL_SKILLS];
 	for (size_t i = 0; i < g->ntypical; i++)
-		req[i] = canonical(&cs->tax, g->typical[i]);
+		req[i] = taxonomy_canonical(&cs->tax, g->typical[i]);
 	/* talents are sorted by chain: find this chain's run */
 	size_t lo = 0, hi = cs->ntalents;
 	while (lo < hi) {
@@ -789,7 +634,7 @@ enum xz_result catalog_compile(struct engine_ctx *ctx, int year, int64_t *catalo
 		snprintf(ctx->message, sizeof(ctx->message), "年度应在2000到2100之间");
 		return XZ_ERR_BAD_REQUEST;
 	}
-	if ((r = load_taxonomy(ctx->db, &cs.tax)) ||
+	if ((r = taxonomy_load(ctx->db, &cs.tax)) ||
 	    (r = load_talents(ctx->db, &cs.tax, &cs.talents, &cs.ntalents)) ||
 	    (r = load_chains(ctx->db, &cs.chains, &cs.nchains)) ||
 	    (r = group_needs(ctx->db, &cs, days_from_civil(year, 12, 31))))

@@ -1147,6 +1147,9 @@ static enum xz_result write_all(struct import *im)
 	}
 	if ((r = store_commit(ctx->db)))
 		goto fail;
+	const struct entity *person = model_find("person");
+	if (person->changed && !store_in_tx(ctx->db))
+		person->changed(person, 0, CHANGE_MANY); /* the files' people became visible */
 	return XZ_OK;
 fail:
 	/* an engine call that failed has rolled back already; this is for the rest */

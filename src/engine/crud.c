@@ -798,6 +798,8 @@ enum xz_result engine_create(struct engine_ctx *ctx, const struct entity *e, jso
 		goto fail;
 	if ((r = finish_write(ctx, e, "create", id, NULL, &after)))
 		goto fail;
+	if (e->changed && !store_in_tx(ctx->db))
+		e->changed(e, id, CHANGE_CREATE);
 	query_mask_row(e, after);
 	*out = after;
 	after = NULL;
@@ -891,6 +893,8 @@ enum xz_result engine_update(struct engine_ctx *ctx, const struct entity *e, int
 		goto fail;
 	if ((r = finish_write(ctx, e, "update", id, before, &after)))
 		goto fail;
+	if (e->changed && !store_in_tx(ctx->db))
+		e->changed(e, id, CHANGE_UPDATE);
 	query_mask_row(e, after);
 	*out = after;
 	after = NULL;
@@ -1011,6 +1015,8 @@ enum xz_result engine_delete(struct engine_ctx *ctx, const struct entity *e, int
 	r = store_commit(ctx->db);
 	if (r)
 		goto fail;
+	if (e->changed && !store_in_tx(ctx->db))
+		e->changed(e, id, CHANGE_DELETE);
 	goto out;
 fail:
 	store_rollback(ctx->db);

@@ -600,6 +600,13 @@ enum xz_result engine_import(struct engine_ctx *ctx, const struct entity *e, str
 		store_rollback(ctx->db);
 	else
 		res = store_commit(ctx->db);
+	if (!res && !dry_run && !store_in_tx(ctx->db)) {
+		/* the rows became visible together: derived indexes re-read them */
+		if (e->changed)
+			e->changed(e, 0, CHANGE_MANY);
+		if (im.layout.embed && im.layout.embed->changed)
+			im.layout.embed->changed(im.layout.embed, 0, CHANGE_MANY);
+	}
 	if (res)
 		rep->inserted = rep->updated = rep->unchanged = 0; /* a dry run keeps what it would do */
 out:

@@ -8,6 +8,7 @@
 #include "domain/catalog.h"
 #include "domain/dashboard.h"
 #include "domain/lrmx_dossier.h"
+#include "domain/match.h"
 #include "engine/transfer.h"
 #include "http/http.h"
 
@@ -245,6 +246,41 @@ static enum xz_result h_catalog_export(struct request *req)
 		              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fname);
 	}
 	return catalog_finish(req, &ctx, r);
+}
+
+/* ---- matching (src/domain/match.c) ---- */
+
+static enum xz_result match_reply(struct request *req, bool for_need)
+{
+	const char *ks = http_arg(req, "k");
+	char *end = NULL;
+	long k = ks ? strtol(ks, &end, 10) : MATCH_DEFAULT_K;
+	if (ks && (*end || k < 1 || k > MATCH_MAX_K)) {
+		snprintf(req->message, sizeof(req->message), "k 应为1到%d之间的整数", MATCH_MAX_K);
+		return XZ_ERR_BAD_REQUEST;
+	}
+	const char *region = http_arg(req, "region");
+	for (const char *p = region; p && *p; p++)
+		if (*p < '0' || *p > '9' || p - region >= 12) {
+			snprintf(req->message, sizeof(req->message), "region 应为行政区划代码或其前缀");
+			return XZ_ERR_BAD_REQUEST;
+		}
+	struct engine_ctx ctx;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	enum xz_result r = for_need ? match_for_need(&ctx, req->id, (int)k, region, &req->reply)
+	                            : match_for_talent(&ctx, req->id, (int)k, region, &req->reply);
+	engine_ctx_free(&ctx);
+	return r;
+}
+
+static enum xz_result h_need_matches(struct request *req)
+{
+	return match_reply(req, true);
+}
+
+static enum xz_result h_talent_matches(struct request *req)
+{
+	return match_reply(req, false);
 }
 
 /* ---- generic entity routes ---- */
@@ -570,6 +606,10 @@ const struct route http_routes[] = {
 	 "对比两版目录（against=旧目录ID）：新增、移出、升高、降低"},
 	{"GET", "/api/v1/catalog/:id/export", h_catalog_export, PERM_DATA_READ, 0,
 	 "导出紧缺人才需求目录（format=xlsx|html）"},
+	{"GET", "/api/v1/need/:id/matches", h_need_matches, PERM_DATA_READ, 0,
+	 "人岗匹配：需求的前k名人才，附得分与理由"},
+	{"GET", "/api/v1/talent/:id/matches", h_talent_matches, PERM_DATA_READ, 0,
+	 "人岗匹配：人才的前k个需求，附得分与理由"},
 	{"POST", "/api/v1/person/import_lrmx", h_import_lrmx, PERM_DATA_WRITE, ROUTE_UPLOAD,
 	 "导入任免审批表（.lrmx 或其 zip 压缩包；region_id 指定新人员所属区划；dry_run=1 只校验）"},
 	{"GET", "/api/v1/person/:id/lrmx", h_export_lrmx, PERM_PII_REVEAL, 0,

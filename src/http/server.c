@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/util.h"
+#include "domain/match.h"
 #include "http/http.h"
 
 #include <arpa/inet.h>
@@ -514,6 +515,10 @@ int http_serve(const struct server_config *cfg)
 	}
 	if (store_pool_open(cfg->db_url, cfg->threads + 1, &pool))
 		return 1;
+	struct store *warm = store_pool_get(pool);
+	if (match_warm(warm)) /* not fatal: the first query retries */
+		log_info("matching index not built at start: %s", store_errmsg(warm));
+	store_pool_put(pool, warm);
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -539,5 +544,6 @@ int http_serve(const struct server_config *cfg)
 	log_info("signal %d: shutting down", sig);
 	MHD_stop_daemon(d);
 	store_pool_close(pool);
+	match_reset();
 	return 0;
 }

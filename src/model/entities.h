@@ -22,4 +22,7 @@ void people_career_validate(const struct entity *e, struct store *db, long long 
 void people_need_validate(const struct entity *e, struct store *db, long long id, json_t *row,
                           struct model_errors *errs);
 
+/* The matching index follows the rows it is built from (src/domain/match.c). */
+void match_entity_changed(const struct entity *e, int64_t id, enum change_kind kind);
+
 #endif

@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum field_type {
 	FT_TEXT,
@@ -90,6 +91,22 @@ struct store;
 typedef void (*model_validate_hook)(const struct entity *e, struct store *db, long long id,
                                     json_t *row, struct model_errors *errs);
 
+/* What a committed write did; see struct entity's changed hook. */
+enum change_kind {
+	CHANGE_CREATE,
+	CHANGE_UPDATE,
+	CHANGE_DELETE,
+	CHANGE_MANY, /* an unknown set of rows (id 0): a whole import committed */
+};
+
+/* Called by the engine after a write of one row has committed (never after
+ * a rollback or a no-op update), so that in-memory derivatives such as the
+ * matching index can follow the data. A write nested in a larger
+ * transaction (a row of an import) is not reported: the rows are not
+ * visible to others until the outer commit, after which the importer
+ * reports CHANGE_MANY. It must not write to the database. */
+typedef void (*model_change_hook)(const struct entity *e, int64_t id, enum change_kind kind);
+
 enum entity_flag {
 	E_SOFT_DELETE = 1u << 0,
 	E_READONLY = 1u << 1, /* no create/update/delete through the API */
@@ -116,6 +133,7 @@ struct entity {
 	/* A reference whose target is imported and exported in the same row:
 	 * a talent's sheet carries the person's columns too ("person_id"). */
 	const char *embed;
+	model_change_hook changed; /* NULL: nobody listens */
 };
 
 /* Validation errors collected by the engine and hooks. */
