@@ -8,6 +8,7 @@ import PasswordPage from './pages/PasswordPage.vue'
 import DashboardPage from './pages/DashboardPage.vue'
 import ChainsPage from './pages/ChainsPage.vue'
 import CatalogPage from './pages/CatalogPage.vue'
+import MatchPage from './pages/MatchPage.vue'
 import EntityPage from './pages/EntityPage.vue'
 import StatusPage from './pages/StatusPage.vue'
 
@@ -21,6 +22,7 @@ const routes = [
       { path: '', name: 'home', component: DashboardPage, meta: { title: '首页' } },
       { path: 'chains', name: 'chains', component: ChainsPage, meta: { title: '产业链图谱' } },
       { path: 'catalog', name: 'catalog', component: CatalogPage, meta: { title: '紧缺人才目录' } },
+      { path: 'match', name: 'match', component: MatchPage, meta: { title: '人岗匹配' } },
       { path: 'e/:entity', name: 'entity', component: EntityPage, props: true },
       {
         path: 'forbidden',

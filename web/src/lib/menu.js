@@ -28,6 +28,7 @@ export const SPECIAL_PAGES = [
     needs: ['catalog', 'catalog_entry'],
     replaces: ['catalog', 'catalog_entry'],
   },
+  { path: '/match', label: '人岗匹配', group: '人才', needs: ['need', 'talent'] },
 ]
 
 export const HOME = { path: '/', label: '首页', perm: 'data.read' }
