@@ -63,4 +63,7 @@ int cli_catalog(struct cli *cli, int argc, char **argv);
 /* `xinzhi match need|talent ID [--k N] [--region 前缀]` (cmd_match.c). */
 int cli_match(struct cli *cli, int argc, char **argv);
 
+/* `xinzhi assign [--project ID]... [--apply] [--multi]` (cmd_assign.c). */
+int cli_assign(struct cli *cli, int argc, char **argv);
+
 #endif

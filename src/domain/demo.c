@@ -737,7 +737,8 @@ enum xz_result demo_seed(struct store *db, const char *scale, uint64_t seed, cha
 	if ((r = seed_regions(&s)) || (r = seed_clusters(&s)) || (r = seed_chains(&s)) ||
 	    (r = seed_parks(&s)) || (r = seed_institutions(&s)) ||
 	    (r = seed_enterprises(&s, total)) ||
-	    (r = demo_people_seed(&s.ctx, scale, seed, &s.people, msg, n)))
+	    (r = demo_people_seed(&s.ctx, scale, seed, &s.people, msg, n)) ||
+	    (r = demo_projects_seed(&s.ctx, scale, seed)))
 		goto out;
 	in_tx = false;
 	if ((r = store_commit(db))) {

@@ -24,4 +24,9 @@
  * says which row failed and why, and nothing is written. */
 enum xz_result demo_seed(struct store *db, const char *scale, uint64_t seed, char *msg, size_t n);
 
+struct engine_ctx;
+/* 百项攻坚 demo projects on the seeded chains (demo_projects.c): 10 for
+ * small, 100 for city; called by demo_seed() inside its transaction. */
+enum xz_result demo_projects_seed(struct engine_ctx *ctx, const char *scale, uint64_t seed);
+
 #endif

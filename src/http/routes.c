@@ -9,6 +9,7 @@
 #include "domain/dashboard.h"
 #include "domain/lrmx_dossier.h"
 #include "domain/match.h"
+#include "domain/staffing.h"
 #include "engine/transfer.h"
 #include "http/http.h"
 
@@ -192,6 +193,36 @@ static enum xz_result h_catalog_compile(struct request *req)
 	r = catalog_compile(&ctx, (int)json_integer_value(year), &id);
 	json_decref(body);
 	if (!r && !(r = catalog_summary(&ctx, id, &req->reply)))
+		req->status = 201;
+	return catalog_finish(req, &ctx, r);
+}
+
+/* ---- 百项攻坚 staffing (src/domain/staffing.c); solve only computes ---- */
+
+static enum xz_result h_assign_solve(struct request *req)
+{
+	json_t *body = NULL;
+	enum xz_result r = http_json_body(req, &body);
+	if (r)
+		return r;
+	struct engine_ctx ctx;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	r = staffing_solve(&ctx, body, &req->reply);
+	json_decref(body);
+	return catalog_finish(req, &ctx, r);
+}
+
+static enum xz_result h_assign_apply(struct request *req)
+{
+	json_t *body = NULL;
+	enum xz_result r = http_json_body(req, &body);
+	if (r)
+		return r;
+	struct engine_ctx ctx;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	r = staffing_apply(&ctx, json_object_get(body, "plan"), &req->reply);
+	json_decref(body);
+	if (!r)
 		req->status = 201;
 	return catalog_finish(req, &ctx, r);
 }
@@ -606,6 +637,10 @@ const struct route http_routes[] = {
 	 "对比两版目录（against=旧目录ID）：新增、移出、升高、降低"},
 	{"GET", "/api/v1/catalog/:id/export", h_catalog_export, PERM_DATA_READ, 0,
 	 "导出紧缺人才需求目录（format=xlsx|html）"},
+	{"POST", "/api/v1/assignments/solve", h_assign_solve, PERM_DATA_READ, 0,
+	 "百项攻坚干部配置：求解最优方案（只计算，不写入）"},
+	{"POST", "/api/v1/assignments/apply", h_assign_apply, PERM_DATA_WRITE, 0,
+	 "百项攻坚干部配置：应用方案（{plan}，写入项目干部）"},
 	{"GET", "/api/v1/need/:id/matches", h_need_matches, PERM_DATA_READ, 0,
 	 "人岗匹配：需求的前k名人才，附得分与理由"},
 	{"GET", "/api/v1/talent/:id/matches", h_talent_matches, PERM_DATA_READ, 0,

@@ -303,6 +303,38 @@ static const struct field catalog_entry_fields[] = {
 	{"sort_order", FT_INT, "排序", F_READONLY | F_SORT},
 };
 
+/* ---- project and project_member: 千名干部百项攻坚 (staffed by src/domain/staffing.c) ---- */
+
+static const char *const project_statuses[] = {"筹备", "实施中", "已完成", NULL};
+
+static const struct field project_fields[] = {
+	{"name", FT_TEXT, "项目名称", F_REQUIRED | F_UNIQUE | F_NATKEY | F_SEARCH | F_SORT | F_LIST,
+	 .max_len = 100},
+	{"chain_id", FT_REF, "产业链", F_REQUIRED | F_FILTER | F_LIST, .ref = "chain"},
+	{"lead_unit", FT_TEXT, "牵头单位", F_SEARCH | F_LIST, .max_len = 100},
+	{"headcount", FT_INT, "干部名额", F_REQUIRED | F_SORT | F_LIST, .min = 1, .max = 1000},
+	{"expertise", FT_TAGS, "所需专业特长", F_FILTER | F_LIST,
+	 .help = "如 产业经济、科技创新、现代金融"},
+	{"start_date", FT_DATE, "开始日期", F_SORT | F_LIST},
+	{"end_date", FT_DATE, "结束日期", F_SORT},
+	{"status", FT_ENUM, "状态", F_REQUIRED | F_FILTER | F_LIST, .enum_values = project_statuses},
+	{"region_id", FT_REF, "所在区划", F_REQUIRED | F_FILTER | F_LIST, .ref = "region"},
+	{"description", FT_TEXT, "项目简介", F_SEARCH, .max_len = 2000},
+};
+
+static const char *const member_roles[] = {"牵头", "成员", NULL};
+static const char *const member_sources[] = {"手工", "方案", NULL};
+
+static const struct field project_member_fields[] = {
+	{"project_id", FT_REF, "攻坚项目", F_REQUIRED | F_NATKEY | F_FILTER | F_LIST,
+	 .ref = "project"},
+	{"cadre_id", FT_REF, "干部", F_REQUIRED | F_NATKEY | F_FILTER | F_LIST, .ref = "cadre"},
+	{"role", FT_ENUM, "角色", F_REQUIRED | F_FILTER | F_LIST, .enum_values = member_roles},
+	{"joined", FT_DATE, "加入日期", F_SORT | F_LIST},
+	{"source", FT_ENUM, "来源", F_FILTER | F_LIST, .enum_values = member_sources,
+	 .help = "手工录入，或由配置方案写入"},
+};
+
 /* ---- audit_log: read-only view of the audit trail ---- */
 
 static const struct field audit_fields[] = {
@@ -367,6 +399,11 @@ const struct entity model_entities[] = {
 	 E_READONLY, "title", "-id", NULL, PERM_DATA_READ, PERM_DATA_WRITE, NULL},
 	{"catalog_entry", "catalog_entry", "紧缺人才目录条目", "人才", catalog_entry_fields,
 	 COUNT(catalog_entry_fields), NULL, 0, E_READONLY, "post_name", "sort_order", NULL,
+	 PERM_DATA_READ, PERM_DATA_WRITE, NULL},
+	{"project", "project", "攻坚项目", "干部", project_fields, COUNT(project_fields), NULL, 0,
+	 E_SOFT_DELETE, "name", "-id", "region_id", PERM_DATA_READ, PERM_DATA_WRITE, NULL},
+	{"project_member", "project_member", "项目干部", "干部", project_member_fields,
+	 COUNT(project_member_fields), NULL, 0, 0, "role", "-id", "project_id.region_id",
 	 PERM_DATA_READ, PERM_DATA_WRITE, NULL},
 	{"audit_log", "audit_log", "审计日志", "系统", audit_fields, COUNT(audit_fields), NULL, 0,
 	 E_READONLY | E_NO_TIMESTAMPS, "action", "-id", NULL, PERM_AUDIT_READ, PERM_NONE, NULL},

@@ -175,11 +175,31 @@ static const char v4[] =
 	" typical_skills TEXT, salary_min REAL, salary_max REAL, sort_order INTEGER NOT NULL);"
 	"CREATE INDEX catalog_entry_catalog ON catalog_entry(catalog_id, sort_order);";
 
+/* 千名干部百项攻坚: key projects and the cadres staffing them. A member
+ * row is unique per project and cadre (the natural key); expertise is a JSON
+ * array of tags like the cadre's. */
+static const char v5[] =
+	"CREATE TABLE project (" ENTITY_COLS
+	" deleted_at TEXT, name TEXT NOT NULL, chain_id INTEGER NOT NULL REFERENCES chain(id),"
+	" lead_unit TEXT, headcount INTEGER NOT NULL, expertise TEXT, start_date TEXT,"
+	" end_date TEXT, status TEXT NOT NULL, region_id INTEGER NOT NULL REFERENCES region(id),"
+	" description TEXT);"
+	"CREATE UNIQUE INDEX project_name ON project(name) WHERE deleted_at IS NULL;"
+	"CREATE INDEX project_chain ON project(chain_id);"
+
+	"CREATE TABLE project_member (" ENTITY_COLS
+	" project_id INTEGER NOT NULL REFERENCES project(id),"
+	" cadre_id INTEGER NOT NULL REFERENCES cadre(id), role TEXT NOT NULL, joined TEXT,"
+	" source TEXT);"
+	"CREATE UNIQUE INDEX project_member_pair ON project_member(project_id, cadre_id);"
+	"CREATE INDEX project_member_cadre ON project_member(cadre_id);";
+
 const struct migration migrations_sqlite[] = {
 	{1, "regions, clusters, chains, segments, parks, enterprises, institutions", v1},
 	{2, "users, sessions, api tokens, audit log, settings", v2},
 	{3, "people, cadres, careers, talents, party members, skills, needs", v3},
 	{4, "talent-shortage catalogs and their entries", v4},
+	{5, "key projects and their cadres", v5},
 };
 
 const size_t migrations_sqlite_count = sizeof(migrations_sqlite) / sizeof(migrations_sqlite[0]);
