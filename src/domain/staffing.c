@@ -502,6 +502,74 @@ static json_t *reasons_of(const struct staffing_instance *inst, const struct ass
 	return reasons;
 }
 
+/* "缺少特长 [...]": the project's tags the cadre lacks, or NULL when none. */
+static json_t *missing_reason(const struct staffing_project *pr, const struct staffing_cadre *c)
+{
+	char buf[512] = "缺少特长 [";
+	size_t i, k = 0;
+	json_t *tag;
+	json_array_foreach(pr->expertise, i, tag)
+	{
+		if (has_tag(c->expertise, tag))
+			continue;
+		snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", k++ ? "、" : "",
+		         json_string_value(tag));
+	}
+	if (!k)
+		return NULL;
+	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "]");
+	return json_string(buf);
+}
+
+/* Score desc, then cadre id: cadres are loaded in id order, so the index
+ * orders like the id. */
+static int candidate_cmp(const void *x, const void *y)
+{
+	const struct assign_arc *a = x, *b = y;
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return a->cadre < b->cadre ? -1 : a->cadre > b->cadre;
+}
+
+enum xz_result staffing_candidates(struct engine_ctx *ctx, int64_t project_id, int k, json_t **out)
+{
+	/* The solver's own instance for this one project, so the scores are its
+	 * arc scores; without one_project busy cadres keep their arcs. */
+	json_t *req =
+	    json_pack("{s:[I], s:b}", "project_ids", (json_int_t)project_id, "one_project", 0);
+	struct staffing_instance *inst = NULL;
+	enum xz_result r = staffing_build(ctx, req, &inst);
+	json_decref(req);
+	if (r)
+		return r;
+	size_t n = inst->problem.narcs;
+	if (n)
+		qsort(inst->arcs, n, sizeof(*inst->arcs), candidate_cmp);
+	const struct staffing_project *pr = &inst->projects[0];
+	json_t *items = json_array();
+	for (size_t i = 0; i < n && i < (size_t)k; i++) {
+		const struct assign_arc *a = &inst->arcs[i];
+		const struct staffing_cadre *c = &inst->cadres[a->cadre];
+		struct assign_member m = {.cadre = a->cadre, .score = a->score, .arc = (int32_t)i};
+		json_t *reasons = reasons_of(inst, &m, 0);
+		json_t *missing = missing_reason(pr, c);
+		if (missing)
+			json_array_insert_new(reasons, 1, missing);
+		if (c->busy)
+			json_array_append_new(reasons, json_string("已在实施中项目"));
+		json_array_append_new(items,
+		                      json_pack("{s:I, s:s, s:s, s:s, s:i, s:b, s:o}", "cadre_id",
+		                                (json_int_t)c->id, "name", c->name, "unit", c->unit,
+		                                "post", c->post, "score", a->score, "busy", c->busy,
+		                                "reasons", reasons));
+	}
+	*out =
+	    json_pack("{s:I, s:s, s:s, s:i, s:I, s:o}", "project_id", (json_int_t)pr->id, "name",
+	              pr->name, "chain", pr->chain, "k", k, "total", (json_int_t)n, "items", items);
+	staffing_instance_free(inst);
+	return XZ_OK;
+}
+
 enum xz_result staffing_solve(struct engine_ctx *ctx, json_t *req, json_t **out)
 {
 	struct staffing_instance *inst = NULL;

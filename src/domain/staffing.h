@@ -44,6 +44,14 @@ void staffing_instance_free(struct staffing_instance *inst);
  * score, pinned, reasons:[...]}], unfilled, unfilled_reason}]}. Computes only. */
 enum xz_result staffing_solve(struct engine_ctx *ctx, json_t *req, json_t **out);
 
+/* The top-k cadres for one key project, ranked by the very arc scores the
+ * solver uses (score desc, then cadre id), among the cadres in scope sharing
+ * at least one expertise tag and not yet on it; busy cadres (on a 实施中
+ * project) are listed with "busy": true rather than dropped. *out = {project_id,
+ * name, chain, k, total, items:[{cadre_id, name, unit, post, score, busy,
+ * reasons:[...]}]}. XZ_ERR_NOT_FOUND when the project is not visible. */
+enum xz_result staffing_candidates(struct engine_ctx *ctx, int64_t project_id, int k, json_t **out);
+
 /* Writes a solved plan (the staffing_solve() output, or at least its
  * projects with project_id, current and staff[].cadre_id) as project_member
  * rows (role 成员, source 方案), audited. XZ_ERR_CONFLICT when a project's

@@ -227,6 +227,22 @@ static enum xz_result h_assign_apply(struct request *req)
 	return catalog_finish(req, &ctx, r);
 }
 
+/* The top-k cadres for one key project, scored as the solver scores them. */
+static enum xz_result h_project_candidates(struct request *req)
+{
+	const char *ks = http_arg(req, "k");
+	char *end = NULL;
+	long k = ks ? strtol(ks, &end, 10) : MATCH_DEFAULT_K;
+	if (ks && (*end || k < 1 || k > MATCH_MAX_K)) {
+		snprintf(req->message, sizeof(req->message), "k 应为1到%d之间的整数", MATCH_MAX_K);
+		return XZ_ERR_BAD_REQUEST;
+	}
+	struct engine_ctx ctx;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	enum xz_result r = staffing_candidates(&ctx, req->id, (int)k, &req->reply);
+	return catalog_finish(req, &ctx, r);
+}
+
 static enum xz_result h_catalog_publish(struct request *req)
 {
 	struct engine_ctx ctx;
@@ -641,6 +657,8 @@ const struct route http_routes[] = {
 	 "百项攻坚干部配置：求解最优方案（只计算，不写入）"},
 	{"POST", "/api/v1/assignments/apply", h_assign_apply, PERM_DATA_WRITE, 0,
 	 "百项攻坚干部配置：应用方案（{plan}，写入项目干部）"},
+	{"GET", "/api/v1/project/:id/candidates", h_project_candidates, PERM_DATA_READ, 0,
+	 "百项攻坚：项目的前k名候选干部（与配置求解同一评分），附理由"},
 	{"GET", "/api/v1/need/:id/matches", h_need_matches, PERM_DATA_READ, 0,
 	 "人岗匹配：需求的前k名人才，附得分与理由"},
 	{"GET", "/api/v1/talent/:id/matches", h_talent_matches, PERM_DATA_READ, 0,

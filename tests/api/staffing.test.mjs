@@ -2,7 +2,8 @@
 // projects created through the generic API on real chains, an optimal plan
 // solved (every staff member with reasons), a viewer may solve but not apply,
 // the plan applied once (project_member rows from 方案) and refused the second
-// time because its seats were filled meanwhile.
+// time because its seats were filled meanwhile; a project's top-k candidates
+// ranked with reasons, within the caller's data scope.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { World } from './harness.mjs';
@@ -85,6 +86,67 @@ test('pins and exclusions are respected', async () => {
   assert.ok(!r.body.projects[0].staff.some((m) => m.cadre_id === first.cadre_id));
   const pinned = r.body.projects[1].staff.find((m) => m.cadre_id === first.cadre_id);
   assert.ok(pinned && pinned.pinned && pinned.reasons.includes('人工指定'));
+});
+
+test('project candidates: at most k, sorted, with reasons; 404 and data scope', async () => {
+  const r = await admin.get(`/api/v1/project/${projectIds[0]}/candidates?k=5`);
+  assert.equal(r.status, 200, String(r));
+  const items = r.body.items;
+  assert.ok(items.length >= 1 && items.length <= 5, `items ${items.length}`);
+  for (const [i, it] of items.entries()) {
+    assert.match(it.reasons[0], /^专业特长匹配 \[/);
+    assert.ok(it.name && typeof it.unit === 'string' && typeof it.post === 'string');
+    assert.equal(it.busy, it.reasons.includes('已在实施中项目'));
+    if (i) {
+      const prev = items[i - 1];
+      assert.ok(prev.score > it.score || (prev.score === it.score && prev.cadre_id < it.cadre_id),
+        'score desc, then cadre id');
+    }
+  }
+  const all = await admin.get(`/api/v1/project/${projectIds[0]}/candidates?k=200`);
+  assert.deepEqual(all.body.items.slice(0, items.length), items);
+
+  const missing = await admin.get('/api/v1/project/999999/candidates');
+  assert.equal(missing.status, 404, String(missing));
+  const badK = await admin.get(`/api/v1/project/${projectIds[0]}/candidates?k=0`);
+  assert.equal(badK.status, 400, String(badK));
+
+  // a district user: a city-wide project is out of scope, a project in the
+  // district lists only the district's cadres
+  const regions = new Map((await admin.listAll('region')).items.map((g) => [g.id, g.code]));
+  const cadres = (await admin.listAll('cadre')).items.filter((c) => (c.expertise || []).length);
+  const count = new Map(); // 区县 code (streets fall under theirs) → cadres
+  for (const c of cadres) {
+    const d = (regions.get(c.region_id) || '').slice(0, 6);
+    if (d.length === 6 && !d.endsWith('00')) count.set(d, (count.get(d) || 0) + 1);
+  }
+  const [code] = [...count.entries()].sort((a, b) => b[1] - a[1])[0];
+  const [districtId] = [...regions.entries()].find(([, c]) => c === code);
+  const tags = [...new Set(cadres.flatMap((c) => c.expertise))];
+  const made = await admin.post('/api/v1/project', {
+    name: '区县攻坚项目', chain_id: (await admin.list('chain', { size: 1 })).items[0].id,
+    headcount: 3, expertise: tags, status: '筹备', region_id: districtId, lead_unit: '区发改局',
+  });
+  assert.equal(made.status, 201, String(made));
+  w.addUser('district_op', { role: 'operator', region: code });
+  const district = await w.login('district_op');
+  const d = await district.get(`/api/v1/project/${made.body.id}/candidates?k=200`);
+  assert.equal(d.status, 200, String(d));
+  assert.ok(d.body.items.length >= 1);
+  const byId = new Map(cadres.map((c) => [c.id, c]));
+  for (const it of d.body.items) assert.ok(regions.get(byId.get(it.cadre_id).region_id).startsWith(code));
+  const wide = await admin.get(`/api/v1/project/${made.body.id}/candidates?k=200`);
+  assert.ok(wide.body.items.length > d.body.items.length, 'the city sees more cadres');
+  const out = await district.get(`/api/v1/project/${projectIds[0]}/candidates`);
+  assert.equal(out.status, 404, String(out));
+  assert.equal((await admin.del(`/api/v1/project/${made.body.id}`)).status, 200);
+});
+
+test('xinzhi match project prints the candidates', () => {
+  const r = w.cli(['match', 'project', String(projectIds[0]), '--k', '3']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /候选干部/);
+  assert.match(r.stdout, /专业特长匹配/);
 });
 
 test('a viewer cannot apply; apply writes members once and refuses a stale plan', async () => {

@@ -3,7 +3,8 @@
  * whose optimum can be worked out on paper: scores from expertise overlap,
  * the first-time-on-chain and same-district bonuses, cadres busy on a 实施中
  * project left out, the solver's optimum checked by assign_verify, pins and
- * exclusions respected, and a plan applied once but refused the second time.
+ * exclusions respected, a plan applied once but refused the second time,
+ * and a project's ranked candidates scored exactly as the solver's arcs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -268,12 +269,103 @@ static void test_apply_once(void **state)
 	json_decref(res);
 }
 
+static json_t *candidates(const struct actor *who, int64_t id, int k, enum xz_result want)
+{
+	struct engine_ctx ctx;
+	json_t *out = NULL;
+	engine_ctx_init(&ctx, db, who);
+	enum xz_result r = staffing_candidates(&ctx, id, k, &out);
+	if (r != want)
+		fprintf(stderr, "candidates: %d %s\n", r, ctx.message);
+	assert_int_equal(r, want);
+	engine_ctx_free(&ctx);
+	return out;
+}
+
+/* P1's candidates: c1 1100, c2 800, then c3 and the busy c5 tied at 700
+ * (500 + 200, no district) in cadre id order; c4 shares no tag. */
+static void test_candidates_ranked_like_solver(void **state)
+{
+	(void)state;
+	json_t *res = candidates(engine_system_actor(), p1, 10, XZ_OK);
+	json_t *items = json_object_get(res, "items");
+	assert_int_equal(json_integer_value(json_object_get(res, "total")), 4);
+	assert_int_equal(json_array_size(items), 4);
+	const int64_t want_id[] = {c[1], c[2], c[3], c[5]};
+	const int want_score[] = {1100, 800, 700, 700};
+	for (size_t i = 0; i < 4; i++) {
+		json_t *it = json_array_get(items, i);
+		assert_int_equal(json_integer_value(json_object_get(it, "cadre_id")), want_id[i]);
+		assert_int_equal(json_integer_value(json_object_get(it, "score")), want_score[i]);
+		assert_string_equal(json_string_value(json_object_get(it, "unit")), "发改委");
+	}
+	json_t *c2 = json_array_get(items, 1), *c3 = json_array_get(items, 2),
+	       *c5 = json_array_get(items, 3);
+	assert_true(has_reason(c2, "专业特长匹配 [科技创新]"));
+	assert_true(has_reason(c2, "缺少特长 [产业经济]"));
+	assert_true(has_reason(c2, "首次参与该产业链"));
+	assert_true(has_reason(c2, "同区县"));
+	assert_false(has_reason(c3, "同区县"));
+	assert_true(json_is_true(json_object_get(c5, "busy")));
+	assert_true(has_reason(c5, "已在实施中项目"));
+	assert_false(has_reason(json_array_get(items, 0), "已在实施中项目"));
+
+	/* each candidate's score is the solver's arc score for that pair */
+	struct engine_ctx ctx;
+	struct staffing_instance *inst = NULL;
+	json_t *req = json_pack("{s:[I], s:b}", "project_ids", (json_int_t)p1, "one_project", 0);
+	engine_ctx_init(&ctx, db, engine_system_actor());
+	assert_int_equal(staffing_build(&ctx, req, &inst), XZ_OK);
+	assert_int_equal(inst->problem.narcs, 4);
+	for (size_t a = 0; a < inst->problem.narcs; a++) {
+		const struct assign_arc *arc = &inst->arcs[a];
+		int64_t id = c[1] + arc->cadre; /* cadres are created in order */
+		bool found = false;
+		size_t i;
+		json_t *it;
+		json_array_foreach(items, i, it)
+		{
+			if (json_integer_value(json_object_get(it, "cadre_id")) != id)
+				continue;
+			assert_int_equal(json_integer_value(json_object_get(it, "score")),
+			                 arc->score);
+			found = true;
+		}
+		assert_true(found);
+	}
+	staffing_instance_free(inst);
+	engine_ctx_free(&ctx);
+	json_decref(req);
+	json_decref(res);
+
+	res = candidates(engine_system_actor(), p1, 2, XZ_OK);
+	assert_int_equal(json_array_size(json_object_get(res, "items")), 2);
+	json_decref(res);
+	json_decref(candidates(engine_system_actor(), 9999, 10, XZ_ERR_NOT_FOUND));
+
+	/* a 江阴 user sees P1 and only 江阴's cadres; 宜兴's P2 is out of scope */
+	struct actor jiangyin = *engine_system_actor();
+	jiangyin.region_code = "320281";
+	jiangyin.region_prefix = "320281";
+	jiangyin.city_wide = false;
+	res = candidates(&jiangyin, p1, 10, XZ_OK);
+	items = json_object_get(res, "items");
+	assert_int_equal(json_array_size(items), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "cadre_id")),
+	                 c[1]);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 1), "cadre_id")),
+	                 c[2]);
+	json_decref(res);
+	json_decref(candidates(&jiangyin, p2, 10, XZ_ERR_NOT_FOUND));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_solve_optimal_with_reasons, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_pins_and_exclusions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_apply_once, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_candidates_ranked_like_solver, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
