@@ -141,13 +141,25 @@ static enum xz_result h_password(struct request *req)
 
 /* ---- read models ---- */
 
+/* The end of every handler that ran domain or engine code: a failure's
+ * message and field details go to the error reply; the ctx is freed. */
+static enum xz_result ctx_finish(struct request *req, struct engine_ctx *ctx, enum xz_result r)
+{
+	if (r) {
+		if (!req->details && json_array_size(ctx->errs.details))
+			req->details = json_incref(ctx->errs.details);
+		if (ctx->message[0])
+			snprintf(req->message, sizeof(req->message), "%s", ctx->message);
+	}
+	engine_ctx_free(ctx);
+	return r;
+}
+
 static enum xz_result h_overview(struct request *req)
 {
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	enum xz_result r = dashboard_overview(&ctx, &req->reply);
-	engine_ctx_free(&ctx);
-	return r;
+	return ctx_finish(req, &ctx, dashboard_overview(&ctx, &req->reply));
 }
 
 static enum xz_result h_chain_tree(struct request *req)
@@ -160,20 +172,10 @@ static enum xz_result h_chain_tree(struct request *req)
 	}
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	enum xz_result r = dashboard_chain_tree(&ctx, req->id, n, &req->reply);
-	engine_ctx_free(&ctx);
-	return r;
+	return ctx_finish(req, &ctx, dashboard_chain_tree(&ctx, req->id, n, &req->reply));
 }
 
 /* ---- 紧缺人才需求目录 (the catalog's writes go through src/domain/catalog.c) ---- */
-
-static enum xz_result catalog_finish(struct request *req, struct engine_ctx *ctx, enum xz_result r)
-{
-	if (r && ctx->message[0])
-		snprintf(req->message, sizeof(req->message), "%s", ctx->message);
-	engine_ctx_free(ctx);
-	return r;
-}
 
 static enum xz_result h_catalog_compile(struct request *req)
 {
@@ -194,7 +196,7 @@ static enum xz_result h_catalog_compile(struct request *req)
 	json_decref(body);
 	if (!r && !(r = catalog_summary(&ctx, id, &req->reply)))
 		req->status = 201;
-	return catalog_finish(req, &ctx, r);
+	return ctx_finish(req, &ctx, r);
 }
 
 /* ---- 百项攻坚 staffing (src/domain/staffing.c); solve only computes ---- */
@@ -209,7 +211,7 @@ static enum xz_result h_assign_solve(struct request *req)
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
 	r = staffing_solve(&ctx, body, &req->reply);
 	json_decref(body);
-	return catalog_finish(req, &ctx, r);
+	return ctx_finish(req, &ctx, r);
 }
 
 static enum xz_result h_assign_apply(struct request *req)
@@ -224,7 +226,7 @@ static enum xz_result h_assign_apply(struct request *req)
 	json_decref(body);
 	if (!r)
 		req->status = 201;
-	return catalog_finish(req, &ctx, r);
+	return ctx_finish(req, &ctx, r);
 }
 
 /* The top-k cadres for one key project, scored as the solver scores them. */
@@ -240,7 +242,7 @@ static enum xz_result h_project_candidates(struct request *req)
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
 	enum xz_result r = staffing_candidates(&ctx, req->id, (int)k, &req->reply);
-	return catalog_finish(req, &ctx, r);
+	return ctx_finish(req, &ctx, r);
 }
 
 static enum xz_result h_catalog_publish(struct request *req)
@@ -250,7 +252,7 @@ static enum xz_result h_catalog_publish(struct request *req)
 	enum xz_result r = catalog_publish(&ctx, req->id);
 	if (!r)
 		r = catalog_summary(&ctx, req->id, &req->reply);
-	return catalog_finish(req, &ctx, r);
+	return ctx_finish(req, &ctx, r);
 }
 
 static enum xz_result h_catalog_diff(struct request *req)
@@ -264,7 +266,7 @@ static enum xz_result h_catalog_diff(struct request *req)
 	}
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return catalog_finish(req, &ctx, catalog_diff(&ctx, old_id, req->id, &req->reply));
+	return ctx_finish(req, &ctx, catalog_diff(&ctx, old_id, req->id, &req->reply));
 }
 
 static enum xz_result h_catalog_export(struct request *req)
@@ -292,7 +294,7 @@ static enum xz_result h_catalog_export(struct request *req)
 		http_download(req, data, len,
 		              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fname);
 	}
-	return catalog_finish(req, &ctx, r);
+	return ctx_finish(req, &ctx, r);
 }
 
 /* ---- matching (src/domain/match.c) ---- */
@@ -316,8 +318,7 @@ static enum xz_result match_reply(struct request *req, bool for_need)
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
 	enum xz_result r = for_need ? match_for_need(&ctx, req->id, (int)k, region, &req->reply)
 	                            : match_for_talent(&ctx, req->id, (int)k, region, &req->reply);
-	engine_ctx_free(&ctx);
-	return r;
+	return ctx_finish(req, &ctx, r);
 }
 
 static enum xz_result h_need_matches(struct request *req)
@@ -345,20 +346,15 @@ static void begin(struct request *req, struct entity_call *c)
 	c->out = NULL;
 }
 
-/* Hands the engine's result or its error details to the reply. */
+/* Hands the engine's result, with any accepted warnings, to the reply. */
 static enum xz_result finish(struct request *req, struct entity_call *c, enum xz_result r)
 {
-	if (r) {
-		req->details = json_incref(c->ctx.errs.details);
-		if (c->ctx.message[0])
-			snprintf(req->message, sizeof(req->message), "%s", c->ctx.message);
-	} else {
+	if (!r) {
 		if (json_array_size(c->ctx.errs.warnings) && c->out)
 			json_object_set(c->out, "_warnings", c->ctx.errs.warnings);
 		req->reply = c->out;
 	}
-	engine_ctx_free(&c->ctx);
-	return r;
+	return ctx_finish(req, &c->ctx, r);
 }
 
 static enum xz_result h_list(struct request *req)
