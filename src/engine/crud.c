@@ -46,7 +46,8 @@ void engine_ctx_free(struct engine_ctx *ctx)
 {
 	json_decref(ctx->errs.details);
 	json_decref(ctx->errs.warnings);
-	ctx->errs.details = ctx->errs.warnings = NULL;
+	json_decref(ctx->ref_seen);
+	ctx->errs.details = ctx->errs.warnings = ctx->ref_seen = NULL;
 }
 
 static bool soft(const struct entity *e)
@@ -315,12 +316,23 @@ static void check_refs(struct engine_ctx *ctx, const struct change *c)
 		const struct entity *target = model_find(f->ref);
 		/* the scoped look only differs when the actor is bound to a region */
 		bool scoped = ctx->actor->region_prefix && target->scope;
+		char seen[96] = "";
+		if (ctx->bulk) {
+			snprintf(seen, sizeof(seen), "%s:%" PRId64, target->name, c->vals[i].i);
+			if (ctx->ref_seen && json_object_get(ctx->ref_seen, seen))
+				continue;
+		}
 		if (!row_exists(ctx, target, c->vals[i].i, false))
 			model_error(&ctx->errs, f->name, "invalid_reference", "%s：所选%s（ID %" PRId64
 			            "）不存在或已删除", f->label, target->label, c->vals[i].i);
 		else if (scoped && !row_exists(ctx, target, c->vals[i].i, true))
 			model_error(&ctx->errs, f->name, "out_of_scope",
 			            "%s：所选%s超出您的数据范围", f->label, target->label);
+		else if (ctx->bulk) {
+			if (!ctx->ref_seen)
+				ctx->ref_seen = json_object();
+			json_object_set_new(ctx->ref_seen, seen, json_true());
+		}
 	}
 	for (size_t i = 0; i < c->nlinks; i++) {
 		const struct link *l = c->links[i];
@@ -347,10 +359,11 @@ static void merged_value(const struct field *f, json_t *row, struct sqlval *out)
 
 static void check_unique(struct engine_ctx *ctx, const struct entity *e, int64_t id, json_t *row)
 {
+	bool natkey_known = ctx->natkey_absent && !id;
 	/* single unique fields; a sensitive one is compared by its lookup hash */
 	for (size_t i = 0; i < e->nfields; i++) {
 		const struct field *f = &e->fields[i];
-		if (!(f->flags & F_UNIQUE))
+		if (!(f->flags & F_UNIQUE) || (natkey_known && (f->flags & F_NATKEY)))
 			continue;
 		struct sqlval v;
 		merged_value(f, row, &v);
@@ -409,7 +422,7 @@ static void check_unique(struct engine_ctx *ctx, const struct entity *e, int64_t
 	}
 	if (soft(e))
 		buf_puts(&sql, " AND t.deleted_at IS NULL");
-	if (nk > 1) {
+	if (nk > 1 && !natkey_known) {
 		struct store_stmt *st = NULL;
 		if (!store_prepare(ctx->db, buf_cstr(&sql), &st)) {
 			params_bind(&p, st, 1);
@@ -571,7 +584,8 @@ static enum xz_result check_writable(struct engine_ctx *ctx, const struct entity
 /* after the write, inside the transaction: the row must still be in scope */
 static void check_still_visible(struct engine_ctx *ctx, const struct entity *e, int64_t id)
 {
-	if (row_exists(ctx, e, id, true))
+	/* an unrestricted actor sees every row it just wrote */
+	if (!ctx->actor->region_prefix || !e->scope || row_exists(ctx, e, id, true))
 		return;
 	const char *field = e->scope && *e->scope ? e->scope : "code";
 	char first[64];
@@ -755,7 +769,7 @@ enum xz_result engine_create(struct engine_ctx *ctx, const struct entity *e, jso
 	for (size_t i = 0; i < e->nfields; i++)
 		json_object_set_new(merged, e->fields[i].name, json_null());
 	collect(ctx, e, in, NULL, &c, merged);
-	if ((r = store_begin(ctx->db)))
+	if (!ctx->bulk && (r = store_begin(ctx->db)))
 		goto out;
 	check_refs(ctx, &c);
 	check_unique(ctx, e, 0, merged);
@@ -770,8 +784,9 @@ enum xz_result engine_create(struct engine_ctx *ctx, const struct entity *e, jso
 	struct buf marks = BUF_INIT;
 	buf_printf(&sql, "INSERT INTO %s (", e->table);
 	for (size_t i = 0; i < c.n + c.nextra; i++) {
-		buf_printf(&sql, "%s%s", i ? ", " : "",
-		           i < c.n ? c.fields[i]->name : c.extra_names[i - c.n]);
+		if (i)
+			buf_puts(&sql, ", ");
+		buf_puts(&sql, i < c.n ? c.fields[i]->name : c.extra_names[i - c.n]);
 		buf_puts(&marks, i ? ", ?" : "?");
 	}
 	if (!(e->flags & E_NO_TIMESTAMPS)) {
@@ -796,8 +811,14 @@ enum xz_result engine_create(struct engine_ctx *ctx, const struct entity *e, jso
 	id = store_last_insert_id(ctx->db);
 	if ((r = write_links(ctx, &c, id)))
 		goto fail;
-	if ((r = finish_write(ctx, e, "create", id, NULL, &after)))
+	if (ctx->bulk) {
+		check_still_visible(ctx, e, id);
+		if ((r = finish_validation(ctx)))
+			goto fail;
+		after = json_pack("{s:I, s:i}", "id", (json_int_t)id, "version", 1);
+	} else if ((r = finish_write(ctx, e, "create", id, NULL, &after))) {
 		goto fail;
+	}
 	if (e->changed && !store_in_tx(ctx->db))
 		e->changed(e, id, CHANGE_CREATE);
 	query_mask_row(e, after);
@@ -805,8 +826,10 @@ enum xz_result engine_create(struct engine_ctx *ctx, const struct entity *e, jso
 	after = NULL;
 	goto out;
 fail:
-	store_rollback(ctx->db);
-	audit_failure(ctx, e, "create", 0, r);
+	if (!ctx->bulk) {
+		store_rollback(ctx->db);
+		audit_failure(ctx, e, "create", 0, r);
+	}
 out:
 	store_finalize(st);
 	change_free(&c);

@@ -39,6 +39,16 @@ struct engine_ctx {
 	const struct actor *actor;
 	bool confirm_warnings; /* accept warnings (e.g. a pilot-region credit code) */
 	bool no_audit;         /* bulk seeding writes one summary row instead */
+	/* Bulk mode, for imports: the caller holds the one transaction and rolls
+	 * all of it back on any error, so a create takes no savepoint, does not
+	 * read the row back (*out is just {id, version}) and writes no audit row
+	 * of its own (the caller writes one for the whole file); references
+	 * already checked are remembered in ref_seen. Updates are unchanged. */
+	bool bulk;
+	json_t *ref_seen;
+	/* set by an importer that has just looked the record's natural key up
+	 * in this transaction and found nothing: create skips that check */
+	bool natkey_absent;
 	struct model_errors errs;
 	char message[256]; /* a specific message for the failure, or "" */
 };

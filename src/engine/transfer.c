@@ -172,7 +172,24 @@ struct importer {
 	char **cells;
 	size_t ncells;
 	json_t *row_errors; /* errors of the current row */
+	/* ids created in bulk mode, as [[first, last], ...] per entity name: the
+	 * import's one audit row names them instead of a row per record */
+	json_t *created;
 };
+
+static void note_created(struct importer *im, const struct entity *e, int64_t id)
+{
+	json_t *ranges = json_object_get(im->created, e->name);
+	if (!ranges) {
+		ranges = json_array();
+		json_object_set_new(im->created, e->name, ranges);
+	}
+	json_t *last = json_array_get(ranges, json_array_size(ranges) - 1);
+	if (last && json_integer_value(json_array_get(last, 1)) == id - 1)
+		json_array_set_new(last, 1, json_integer(id));
+	else
+		json_array_append_new(ranges, json_pack("[I, I]", (json_int_t)id, (json_int_t)id));
+}
 
 static const struct field *single_natkey(const struct entity *e)
 {
@@ -315,8 +332,10 @@ static json_t *cell_value(struct importer *im, const struct column *col, const c
 	}
 }
 
-/* Id of the live row of e with the natural key values in obj, or 0. */
-static int64_t find_existing(struct importer *im, const struct entity *e, json_t *obj)
+/* Id of the live row of e with the natural key values in obj, or 0;
+ * *looked tells whether obj had a whole natural key to look for. */
+static int64_t find_existing(struct importer *im, const struct entity *e, json_t *obj,
+                             bool *looked)
 {
 	struct buf sql = BUF_INIT;
 	struct sqlparams p = {0};
@@ -351,6 +370,7 @@ static int64_t find_existing(struct importer *im, const struct entity *e, json_t
 		keys++;
 	}
 	int64_t id = 0;
+	*looked = keys > 0;
 	if (keys > 0) {
 		struct store_stmt *st = NULL;
 		if (!store_prepare(im->ctx->db, buf_cstr(&sql), &st)) {
@@ -406,9 +426,12 @@ static enum xz_result upsert(struct importer *im, const struct entity *e, json_t
                              enum upsert_kind *kind)
 {
 	json_t *out = NULL;
-	int64_t existing = find_existing(im, e, obj);
+	bool looked = false;
+	int64_t existing = find_existing(im, e, obj, &looked);
+	im->ctx->natkey_absent = !existing && looked;
 	enum xz_result r = existing ? engine_update(im->ctx, e, existing, obj, &out)
 	                            : engine_create(im->ctx, e, obj, &out);
+	im->ctx->natkey_absent = false;
 	if (r == XZ_ERR_NOT_FOUND && existing) {
 		row_error(im, "", "", "out_of_scope", "该%s已登记在您的数据范围之外，不能修改",
 		          e->label);
@@ -420,6 +443,8 @@ static enum xz_result upsert(struct importer *im, const struct entity *e, json_t
 		return r;
 	}
 	*id = json_integer_value(json_object_get(out, "id"));
+	if (!existing && im->ctx->bulk)
+		note_created(im, e, *id);
 	*kind = !existing ? UPSERT_CREATED
 	        : json_equal(json_object_get(out, "version"), json_object_get(obj, "version"))
 	                ? UPSERT_UNCHANGED
@@ -550,6 +575,7 @@ enum xz_result engine_import(struct engine_ctx *ctx, const struct entity *e, str
 	layout_init(&im.layout, e);
 	im.cache = json_object();
 	im.row_errors = json_array();
+	im.created = json_object();
 	if (e->flags & E_READONLY) {
 		snprintf(ctx->message, sizeof(ctx->message), "%s只能查看，不能导入", e->label);
 		res = XZ_ERR_FORBIDDEN;
@@ -569,6 +595,7 @@ enum xz_result engine_import(struct engine_ctx *ctx, const struct entity *e, str
 	}
 	if ((res = store_begin(ctx->db)))
 		goto out;
+	ctx->bulk = true;
 	struct table_row row;
 	while (!(r2 = table_next(r, &row, msg, sizeof(msg))) && row.cells) {
 		im.line = row.line;
@@ -576,6 +603,10 @@ enum xz_result engine_import(struct engine_ctx *ctx, const struct entity *e, str
 		im.ncells = row.ncells;
 		rep->rows++;
 		import_row(&im);
+		/* after a bad row, rows are written one savepoint each again, so
+		 * the rest of the file is checked against exactly its good rows */
+		if (json_array_size(im.row_errors))
+			ctx->bulk = false;
 		keep_bad_row(&im);
 		if (progress && rep->rows % 1000 == 0) {
 			uint64_t done = 0, total = 0;
@@ -596,6 +627,7 @@ enum xz_result engine_import(struct engine_ctx *ctx, const struct entity *e, str
 		         json_array_size(rep->bad_rows));
 		res = XZ_ERR_VALIDATION;
 	}
+	ctx->bulk = false;
 	if (res || dry_run)
 		store_rollback(ctx->db);
 	else
@@ -615,12 +647,16 @@ out:
 		                      (json_int_t)rep->rows, "inserted", (json_int_t)rep->inserted,
 		                      "updated", (json_int_t)rep->updated, "bad_rows",
 		                      (json_int_t)json_array_size(rep->bad_rows), "dry_run", dry_run);
+		if (!res && !dry_run && json_object_size(im.created))
+			json_object_set(d, "created", im.created);
 		audit_write(ctx->db, ctx->actor, dry_run ? "import_check" : "import", e->name, 0,
 		            result_info(res)->code, d);
 		json_decref(d);
 	}
 	json_decref(im.cache);
 	json_decref(im.row_errors);
+	json_decref(im.created);
+	ctx->bulk = false;
 	return res;
 }
 

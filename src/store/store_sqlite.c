@@ -24,6 +24,7 @@
 
 struct cached_stmt {
 	char *sql;
+	uint64_t hash; /* of sql: most lookups miss on it without a strcmp */
 	sqlite3_stmt *st;
 	bool busy;
 	uint64_t used;
@@ -254,13 +255,16 @@ enum xz_result store_prepare(struct store *db, const char *sql, struct store_stm
 {
 	struct store_stmt *s = xcalloc(1, sizeof(*s));
 	struct cached_stmt *victim = NULL;
+	uint64_t hash = 14695981039346656037u; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		hash = (hash ^ *p) * 1099511628211u;
 	s->db = db;
 	db->tick++;
 	for (int i = 0; i < STMT_CACHE; i++) {
 		struct cached_stmt *c = &db->cache[i];
 		if (c->busy)
 			continue;
-		if (c->sql && !strcmp(c->sql, sql)) {
+		if (c->sql && c->hash == hash && !strcmp(c->sql, sql)) {
 			c->busy = true;
 			c->used = db->tick;
 			s->st = c->st;
@@ -283,6 +287,7 @@ enum xz_result store_prepare(struct store *db, const char *sql, struct store_stm
 		sqlite3_finalize(victim->st);
 		free(victim->sql);
 		victim->sql = xstrdup(sql);
+		victim->hash = hash;
 		victim->st = s->st;
 		victim->busy = true;
 		victim->used = db->tick;

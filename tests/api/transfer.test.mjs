@@ -91,6 +91,11 @@ test('CSV in UTF-8 with BOM imports, resolves references by code or name, and re
   assert.equal(one.above_scale, true);
   assert.equal(one.main_products, '晶圆, 芯片');
   assert.deepEqual(one.segment_ids, [seg[0].id]);
+  // the whole file is one audit row naming the records it created, not a row per record
+  const imp = (await admin.list('audit_log', { action: 'import', entity: 'enterprise', sort: '-id' })).items[0];
+  const created = JSON.parse(imp.detail).created.enterprise;
+  assert.ok(created.some(([a, b]) => a <= one.id && one.id <= b), imp.detail);
+  assert.equal((await admin.list('audit_log', { action: 'create', entity: 'enterprise', entity_id: one.id })).total, 0);
 
   const again = await upload(admin, 'enterprise', csv.replace('江阴导入测试一有限公司', '江阴导入测试一股份有限公司'));
   assert.equal(again.status, 200, String(again));
@@ -98,6 +103,10 @@ test('CSV in UTF-8 with BOM imports, resolves references by code or name, and re
     'only the renamed row changes');
   assert.equal(await count('enterprise'), before + 2, 'no duplicates');
   assert.equal((await admin.list('enterprise', { uscc: u1 })).items[0].name, '江阴导入测试一股份有限公司');
+  // an update keeps its own audit row with the field-level change
+  const upd = (await admin.list('audit_log', { action: 'update', entity: 'enterprise', entity_id: one.id })).items;
+  assert.equal(upd.length, 1);
+  assert.equal(JSON.parse(upd[0].detail).changes.name.new, '江阴导入测试一股份有限公司');
 });
 
 test('GBK CSV (as Excel on Chinese Windows writes it) is detected', async () => {
