@@ -211,13 +211,16 @@ out:
 
 static int cmd_serve(struct cli *cli, int argc, char **argv)
 {
-	static const char *const known[] = {"--listen", "--web", "--threads", NULL};
+	static const char *const known[] = {"--listen",  "--web",     "--threads",
+	                                    "--tls-cert", "--tls-key", "--timeout", NULL};
 	if (!cli_check_opts(argc, argv, known, NULL))
 		return 2;
 	struct server_config cfg = {
 		.db_url = cli->db,
 		.listen = cli_opt(argc, argv, "--listen"),
 		.web_dir = cli_opt(argc, argv, "--web"),
+		.tls_cert = cli_opt(argc, argv, "--tls-cert"),
+		.tls_key = cli_opt(argc, argv, "--tls-key"),
 		.threads = (int)sysconf(_SC_NPROCESSORS_ONLN),
 		.max_body = 1u << 20,
 		.max_upload = 256u << 20,
@@ -235,6 +238,16 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
 	if (cfg.threads < 1 || cfg.threads > 256) {
 		fprintf(stderr, "xinzhi: --threads 应为1到256之间的整数\n");
 		return 2;
+	}
+	const char *timeout = cli_opt(argc, argv, "--timeout");
+	if (timeout) {
+		char *end;
+		long t = strtol(timeout, &end, 10);
+		if (*end || t < 1 || t > 3600) {
+			fprintf(stderr, "xinzhi: --timeout 应为1到3600之间的秒数\n");
+			return 2;
+		}
+		cfg.timeout = (unsigned)t;
 	}
 	return http_serve(&cfg);
 }
@@ -677,11 +690,14 @@ const struct command cli_commands[] = {
 	 "  --scale city   真实城市规模（约2万家企业、50万人才、6万干部、3万条需求，约1-2分钟）\n"
 	 "  --seed N       随机种子，相同种子生成相同数据\n"
 	 "  --admin        同时创建管理员 admin，密码取自 XINZHI_ADMIN_PASSWORD 或随机生成并显示一次"},
-	{"serve", cmd_serve, CMD_NEEDS_DB, "serve [--listen 127.0.0.1:8080] [--web 目录] [--threads N]",
+	{"serve", cmd_serve, CMD_NEEDS_DB,
+	 "serve [--listen 127.0.0.1:8080] [--web 目录] [--threads N] [--tls-cert 证书.pem --tls-key 私钥.pem] [--timeout 秒]",
 	 "启动网页与接口服务",
 	 "  --listen  监听地址（默认 127.0.0.1:8080，或环境变量 XINZHI_LISTEN）\n"
 	 "  --web     前端构建目录（默认源码目录下 web/dist）\n"
-	 "  --threads 工作线程数（默认 CPU 核数）\n按 Ctrl-C 或发送 SIGTERM 停止。"},
+	 "  --threads 工作线程数（默认 CPU 核数）\n"
+	 "  --tls-cert/--tls-key  以 HTTPS 提供服务（TLS 1.2/1.3，并发送 HSTS）\n"
+	 "  --timeout 连接空闲多少秒后断开（默认 30），防慢速攻击\n按 Ctrl-C 或发送 SIGTERM 停止。"},
 	{"user", cmd_user, CMD_NEEDS_DB,
 	 "user add 用户名 --role 角色 [--region 区划代码] [--must-change] | passwd 用户名 | role 用户名 --role 角色 [--region 代码] | list",
 	 "管理用户账号",

@@ -23,6 +23,9 @@ struct server_config {
 	int threads;
 	size_t max_body;   /* bytes, for JSON bodies */
 	size_t max_upload; /* bytes, for ROUTE_UPLOAD routes (imports) */
+	const char *tls_cert, *tls_key; /* PEM files: serve HTTPS (with HSTS) */
+	unsigned timeout;               /* seconds a connection may stay idle */
+	unsigned per_ip_connections;    /* simultaneous connections per client IP */
 };
 
 struct request;

@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sodium.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -140,6 +141,10 @@ static void add_common_headers(struct MHD_Response *resp)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	/* browsers that once reached us over TLS never fall back to plain HTTP */
+	if (config->tls_cert)
+		MHD_add_response_header(resp, "Strict-Transport-Security",
+		                        "max-age=31536000; includeSubDomains");
 }
 
 static enum MHD_Result send_text(struct request *req)
@@ -198,8 +203,12 @@ static enum MHD_Result send_json(struct request *req)
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	add_common_headers(resp);
-	if (req->set_cookie[0])
-		MHD_add_response_header(resp, "Set-Cookie", req->set_cookie);
+	if (req->set_cookie[0]) {
+		char cookie[sizeof(req->set_cookie) + 16];
+		snprintf(cookie, sizeof(cookie), "%s%s", req->set_cookie,
+		         config->tls_cert ? "; Secure" : "");
+		MHD_add_response_header(resp, "Set-Cookie", cookie);
+	}
 	if (req->status == 401)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"xinzhi\"");
 	enum MHD_Result ret = MHD_queue_response(req->conn, (unsigned)req->status, resp);
@@ -504,17 +513,55 @@ static bool parse_listen(const char *listen, struct sockaddr_in *sa)
 	return inet_pton(AF_INET, host[0] ? host : "127.0.0.1", &sa->sin_addr) == 1;
 }
 
+/* The whole of a PEM file, or NULL with a message on stderr. */
+static char *read_pem(const char *path, const char *what)
+{
+	FILE *f = fopen(path, "re");
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	if (!f) {
+		fprintf(stderr, "xinzhi: 无法读取%s文件 %s：%s\n", what, path, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < (1u << 20))
+		buf_append(&b, chunk, n);
+	fclose(f);
+	if (!strstr(buf_cstr(&b), "-----BEGIN ")) {
+		fprintf(stderr, "xinzhi: %s文件 %s 不是 PEM 格式\n", what, path);
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
 int http_serve(const struct server_config *cfg)
 {
 	struct sockaddr_in sa;
+	char *cert = NULL, *key = NULL;
 	config = cfg;
+	if (!cfg->tls_cert != !cfg->tls_key) {
+		fprintf(stderr, "xinzhi: --tls-cert 与 --tls-key 须同时给出\n");
+		return 2;
+	}
+	if (cfg->tls_cert) {
+		cert = read_pem(cfg->tls_cert, "证书");
+		key = cert ? read_pem(cfg->tls_key, "私钥") : NULL;
+		if (!key) {
+			free(cert);
+			return 2;
+		}
+	}
 	if (!parse_listen(cfg->listen, &sa)) {
 		fprintf(stderr, "xinzhi: 监听地址“%s”无效，应为 IP:端口，如 127.0.0.1:8080\n",
 		        cfg->listen);
 		return 2;
 	}
-	if (store_pool_open(cfg->db_url, cfg->threads + 1, &pool))
+	if (store_pool_open(cfg->db_url, cfg->threads + 1, &pool)) {
+		free(cert);
+		free(key);
 		return 1;
+	}
 	struct store *warm = store_pool_get(pool);
 	if (match_warm(warm)) /* not fatal: the first query retries */
 		log_info("matching index not built at start: %s", store_errmsg(warm));
@@ -525,25 +572,47 @@ int http_serve(const struct server_config *cfg)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL); /* MHD threads inherit the mask */
 	signal(SIGPIPE, SIG_IGN);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	/* TLS 1.2 and 1.3 only, GnuTLS's secure suites */
+	const char *priorities = "SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE";
+	struct MHD_OptionItem tls[] = {
+		{cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, key},
+		{MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)priorities},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	if (cert)
+		flags |= MHD_USE_TLS;
+	/* a slow or idle client is cut off after the timeout; one address cannot
+	 * take every connection */
 	struct MHD_Daemon *d = MHD_start_daemon(
-	        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-	        on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	        flags, 0, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT,
-	        (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
+	        cfg->timeout ? cfg->timeout : 30u, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024,
+	        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	        cfg->per_ip_connections ? cfg->per_ip_connections : 256u,
 	        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_LISTENING_ADDRESS_REUSE,
-	        (unsigned)1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+	        (unsigned)1, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_ARRAY, tls,
+	        MHD_OPTION_END);
 	if (!d) {
-		fprintf(stderr, "xinzhi: 无法在 %s 上监听：%s\n", cfg->listen, strerror(errno));
+		fprintf(stderr, "xinzhi: 无法在 %s 上监听%s：%s\n", cfg->listen,
+		        cert ? "（或证书与私钥不匹配）" : "", strerror(errno));
 		store_pool_close(pool);
+		free(cert);
+		free(key);
 		return 1;
 	}
-	log_info("xinzhi %s serving %s on http://%s/ (%d threads)", XZ_VERSION, cfg->db_url,
-	         cfg->listen, cfg->threads);
+	log_info("xinzhi %s serving %s on %s://%s/ (%d threads)", XZ_VERSION, cfg->db_url,
+	         cert ? "https" : "http", cfg->listen, cfg->threads);
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("signal %d: shutting down", sig);
 	MHD_stop_daemon(d);
 	store_pool_close(pool);
 	match_reset();
+	if (key)
+		sodium_memzero(key, strlen(key));
+	free(cert);
+	free(key);
 	return 0;
 }
