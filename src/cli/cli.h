@@ -57,6 +57,16 @@ bool cli_lrmx_export_wanted(const char *format, const char *out, const char *id,
  * person with id to out ("-" or NULL: stdout). Returns the exit status. */
 int cli_export_lrmx(struct cli *cli, const char *id, const char *out, bool html, bool unmasked);
 
+/* The data key, its rotation, and encrypted backups (cmd_keys.c). */
+char *cli_key_path(const struct cli *cli); /* XINZHI_KEY_FILE or <db>.key; caller frees */
+/* After the key file is loaded: makes the key the database names active
+ * (recording it on first use); false with a message when the file lacks it. */
+bool cli_key_check(struct store *db);
+int cli_keygen(struct cli *cli, int argc, char **argv);
+int cli_rekey(struct cli *cli, int argc, char **argv);
+int cli_backup(struct cli *cli, int argc, char **argv);
+int cli_restore(struct cli *cli, int argc, char **argv);
+
 /* `xinzhi catalog compile|publish|diff|export` (cmd_catalog.c). */
 int cli_catalog(struct cli *cli, int argc, char **argv);
 

@@ -399,70 +399,6 @@ static int cmd_audit(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_backup(struct cli *cli, int argc, char **argv)
-{
-	const char *path = positional(argc, argv, 0, NULL);
-	if (!path || !cli_check_opts(argc, argv, NULL, NULL)) {
-		fprintf(stderr, "xinzhi: 用法：xinzhi backup 备份文件\n");
-		return 2;
-	}
-	struct stat sb;
-	if (stat(path, &sb) == 0) {
-		fprintf(stderr, "xinzhi: %s 已存在，不会覆盖\n", path);
-		return 1;
-	}
-	enum xz_result r = store_backup(cli->store, path);
-	json_t *d = json_pack("{s:s}", "file", path);
-	audit_write(cli->store, engine_system_actor(), "backup", NULL, 0, result_info(r)->code, d);
-	json_decref(d);
-	if (r) {
-		fprintf(stderr, "xinzhi: 备份失败（%s）\n", store_errmsg(cli->store));
-		return 1;
-	}
-	printf("已备份到 %s\n", path);
-	return 0;
-}
-
-static int cmd_restore(struct cli *cli, int argc, char **argv)
-{
-	const char *path = positional(argc, argv, 0, NULL);
-	if (!path || !cli_check_opts(argc, argv, NULL, NULL)) {
-		fprintf(stderr, "xinzhi: 用法：xinzhi restore 备份文件\n");
-		return 2;
-	}
-	char msg[256] = "";
-	if (store_restore(path, cli->db, msg, sizeof(msg))) {
-		fprintf(stderr, "xinzhi: %s\n", msg);
-		return 1;
-	}
-	struct store *db = NULL;
-	if (store_open(cli->db, &db)) /* brings an older backup up to date */
-		return 1;
-	json_t *d = json_pack("{s:s}", "file", path);
-	audit_write(db, engine_system_actor(), "restore", NULL, 0, "ok", d);
-	json_decref(d);
-	store_close(db);
-	printf("已从 %s 恢复数据库 %s\n", path, cli->db);
-	return 0;
-}
-
-static int cmd_keygen(struct cli *cli, int argc, char **argv)
-{
-	const char *path = positional(argc, argv, 0, NULL);
-	char *def = crypto_default_key_path(cli->db), msg[256];
-	if (!cli_check_opts(argc, argv, NULL, NULL)) {
-		free(def);
-		return 2;
-	}
-	enum xz_result r = crypto_keygen(path ? path : def, msg, sizeof(msg));
-	if (r)
-		fprintf(stderr, "xinzhi: %s\n", msg);
-	else
-		printf("已生成数据密钥 %s（权限 600）。请与数据库分开备份，丢失后加密的个人信息无法恢复。\n",
-		       path ? path : def);
-	free(def);
-	return r ? 1 : 0;
-}
 
 /* ---- spreadsheets ---- */
 
@@ -708,10 +644,11 @@ const struct command cli_commands[] = {
 	{"token", cmd_token, CMD_NEEDS_DB, "token create --user 用户名 [--name 用途] [--days 天数]",
 	 "为接口调用创建访问令牌（Authorization: Bearer）", NULL},
 	{"audit", cmd_audit, CMD_NEEDS_DB, "audit verify", "校验审计日志哈希链是否完整", NULL},
-	{"backup", cmd_backup, CMD_NEEDS_DB, "backup 备份文件",
-	 "备份数据库（服务运行时也可执行，得到一致的副本）", NULL},
-	{"restore", cmd_restore, 0, "restore 备份文件",
-	 "用备份替换当前数据库（须先停止服务）", NULL},
+	{"backup", cli_backup, CMD_NEEDS_DB, "backup 备份文件",
+	 "备份数据库（服务运行时也可执行，得到一致的副本，SM4 加密）",
+	 "  备份文件用数据密钥加密并带完整性校验；恢复时需要同一密钥文件。"},
+	{"restore", cli_restore, 0, "restore 备份文件",
+	 "用备份替换当前数据库（须先停止服务；先校验备份完整后才改动数据库）", NULL},
 	{"import", cmd_import, CMD_NEEDS_DB, "import 数据类型 文件 [--dry-run] [--confirm] [--sheet 工作表] [--errors 错误清单.xlsx]",
 	 "从 Excel（xlsx）或 CSV（UTF-8 / GBK）导入数据",
 	 "  列名按中文标签或字段名匹配，表头上方的标题行会被跳过；按统一社会信用代码、身份证号等唯一编码更新已有记录。\n"
@@ -750,7 +687,11 @@ const struct command cli_commands[] = {
 	 "  默认每名干部只进一个项目，已在实施中项目的干部不再配置；--multi 取消此限制。\n"
 	 "  --apply 将方案写入项目干部（来源为“方案”）并记入审计日志。"},
 	{"template", cmd_template, 0, "template 数据类型 [-o 文件]", "生成带下拉选项和填写说明的导入模板", NULL},
-	{"keygen", cmd_keygen, 0, "keygen [密钥文件]",
+	{"rekey", cli_rekey, CMD_NEEDS_DB, "rekey",
+	 "轮换数据密钥：用新密钥重新加密全部个人信息并重算查找散列",
+	 "  在一个事务中完成，中途停止也不会丢失数据：密钥文件在轮换期间同时保存新旧两个密钥。\n"
+	 "  轮换后请重新备份密钥文件；之前的备份仍需用旧密钥文件恢复。须先停止服务。"},
+	{"keygen", cli_keygen, 0, "keygen [密钥文件]",
 	 "生成个人信息加密密钥（默认为数据库文件名加 .key；已存在时不覆盖）",
 	 "  也可用环境变量 XINZHI_KEY_FILE 指定密钥文件位置。打开数据库时若密钥文件不存在会自动生成。"},
 	{"version", cmd_version, 0, "version", "显示版本", NULL},

@@ -30,13 +30,12 @@ static void print_help(void)
 static bool load_key(struct cli *cli)
 {
 	char msg[256];
-	const char *env = getenv("XINZHI_KEY_FILE");
-	char *path = env && *env ? xstrdup(env) : crypto_default_key_path(cli->db);
+	char *path = cli_key_path(cli);
 	bool ok = crypto_load_key(path, true, msg, sizeof(msg)) == XZ_OK;
 	if (!ok)
 		fprintf(stderr, "xinzhi: %s\n", msg);
 	free(path);
-	return ok;
+	return ok && cli_key_check(cli->store);
 }
 
 int main(int argc, char **argv)
@@ -88,6 +87,7 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		if ((cmd->flags & CMD_NEEDS_DB) && !load_key(&cli)) {
+			store_close(cli.store);
 			rc = 1;
 			goto out;
 		}

@@ -557,7 +557,15 @@ int http_serve(const struct server_config *cfg)
 		        cfg->listen);
 		return 2;
 	}
+	int lock = -1;
+	if (store_lock_file(cfg->db_url, false, &lock) == XZ_ERR_BUSY) {
+		fprintf(stderr, "xinzhi: 数据库 %s 正在轮换密钥或恢复备份，请稍后再启动\n", cfg->db_url);
+		free(cert);
+		free(key);
+		return 1;
+	}
 	if (store_pool_open(cfg->db_url, cfg->threads + 1, &pool)) {
+		store_unlock_file(lock);
 		free(cert);
 		free(key);
 		return 1;
@@ -598,6 +606,7 @@ int http_serve(const struct server_config *cfg)
 		fprintf(stderr, "xinzhi: 无法在 %s 上监听%s：%s\n", cfg->listen,
 		        cert ? "（或证书与私钥不匹配）" : "", strerror(errno));
 		store_pool_close(pool);
+		store_unlock_file(lock);
 		free(cert);
 		free(key);
 		return 1;
@@ -609,6 +618,7 @@ int http_serve(const struct server_config *cfg)
 	log_info("signal %d: shutting down", sig);
 	MHD_stop_daemon(d);
 	store_pool_close(pool);
+	store_unlock_file(lock);
 	match_reset();
 	if (key)
 		sodium_memzero(key, strlen(key));

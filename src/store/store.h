@@ -105,6 +105,24 @@ enum xz_result store_backup(struct store *db, const char *path);
  * file is only read. Servers using url must be stopped first. */
 enum xz_result store_restore(const char *path, const char *url, char *msg, size_t n);
 
+/* Calls fn for every text value starting with prefix in every column of
+ * every table except those named in skip (NULL-terminated), inside the
+ * caller's transaction. fn returns XZ_OK with *replace (stored instead of the
+ * value, freed here) and optionally *hash (stored in the column
+ * "<column>_hash" of the same row when the table has one, freed here), or a
+ * code that stops the walk and is returned. For key rotation. */
+typedef enum xz_result (*store_rewrite_fn)(void *cls, const char *table, const char *column,
+                                           const char *value, char **replace, char **hash);
+enum xz_result store_rewrite_text(struct store *db, const char *prefix, const char *const *skip,
+                                  store_rewrite_fn fn, void *cls, long *count);
+
+/* An advisory lock on the database between xinzhi processes (not SQLite's
+ * own locking): a server holds it shared while it runs; commands that must
+ * not run beside a server (rekey, restore) take it exclusively. XZ_ERR_BUSY
+ * when it is held the other way. Release with store_unlock_file(). */
+enum xz_result store_lock_file(const char *url, bool exclusive, int *fd);
+void store_unlock_file(int fd);
+
 /* A fixed set of connections shared by server threads. */
 struct store_pool;
 enum xz_result store_pool_open(const char *url, int size, struct store_pool **out);

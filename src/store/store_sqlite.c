@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <fcntl.h>
 
 /* Prepared statements are kept by their SQL text and reused: the engine
  * builds the same few statements for every row of an import, and parsing
@@ -551,6 +554,140 @@ out:
 	sqlite3_finalize(st);
 	sqlite3_close(src);
 	sqlite3_close(dst);
+	return r;
+}
+
+/* ---- process lock ---- */
+
+enum xz_result store_lock_file(const char *url, bool exclusive, int *fd)
+{
+	*fd = -1;
+	if (!strcmp(url, ":memory:"))
+		return XZ_OK;
+	char *path = xasprintf("%s.lock", url);
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	free(path);
+	if (*fd < 0)
+		return XZ_ERR_IO;
+	if (flock(*fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) != 0) {
+		close(*fd);
+		*fd = -1;
+		return XZ_ERR_BUSY;
+	}
+	return XZ_OK;
+}
+
+void store_unlock_file(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+/* ---- key rotation ---- */
+
+static bool skipped(const char *name, const char *const *skip)
+{
+	for (; skip && *skip; skip++)
+		if (!strcmp(name, *skip))
+			return true;
+	return false;
+}
+
+/* Table and column names come from sqlite_master and PRAGMA table_info, never
+ * from a user: they are quoted as identifiers; every value is bound. */
+static enum xz_result rewrite_column(struct store *db, const char *table, const char *column,
+                                     bool has_hash, const char *prefix, store_rewrite_fn fn,
+                                     void *cls, long *count)
+{
+	char *sel = sqlite3_mprintf("SELECT rowid, \"%w\" FROM \"%w\" WHERE substr(\"%w\", 1, %d) = ?",
+	                            column, table, column, (int)strlen(prefix));
+	char *upd = has_hash ? sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = ?, \"%w_hash\" = "
+	                                       "coalesce(?, \"%w_hash\") WHERE rowid = ?",
+	                                       table, column, column, column)
+	                     : sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = ? WHERE rowid = ?",
+	                                       table, column);
+	sqlite3_stmt *s = NULL, *u = NULL;
+	enum xz_result r = XZ_ERR_STORE;
+	if (sqlite3_prepare_v2(db->db, sel, -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db->db, upd, -1, &u, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(s, 1, prefix, -1, SQLITE_STATIC);
+	int rc;
+	r = XZ_OK;
+	while (!r && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		char *replace = NULL, *hash = NULL;
+		r = fn(cls, table, column, (const char *)sqlite3_column_text(s, 1), &replace, &hash);
+		if (r)
+			break;
+		int i = 1;
+		sqlite3_bind_text(u, i++, replace, -1, free);
+		if (has_hash)
+			sqlite3_bind_text(u, i++, hash, -1, free);
+		else
+			free(hash);
+		sqlite3_bind_int64(u, i, sqlite3_column_int64(s, 0));
+		if (sqlite3_step(u) != SQLITE_DONE)
+			r = XZ_ERR_STORE;
+		sqlite3_reset(u);
+		sqlite3_clear_bindings(u);
+		(*count)++;
+	}
+	if (!r && rc != SQLITE_DONE)
+		r = XZ_ERR_STORE;
+out:
+	if (r == XZ_ERR_STORE)
+		log_error("rewriting %s.%s failed: %s", table, column, sqlite3_errmsg(db->db));
+	sqlite3_finalize(s);
+	sqlite3_finalize(u);
+	sqlite3_free(sel);
+	sqlite3_free(upd);
+	return r;
+}
+
+enum xz_result store_rewrite_text(struct store *db, const char *prefix, const char *const *skip,
+                                  store_rewrite_fn fn, void *cls, long *count)
+{
+	sqlite3_stmt *tables = NULL;
+	enum xz_result r = XZ_OK;
+	*count = 0;
+	if (sqlite3_prepare_v2(db->db,
+	                       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT "
+	                       "LIKE 'sqlite_%' ORDER BY name",
+	                       -1, &tables, NULL) != SQLITE_OK)
+		return XZ_ERR_STORE;
+	while (!r && sqlite3_step(tables) == SQLITE_ROW) {
+		char *table = xstrdup((const char *)sqlite3_column_text(tables, 0));
+		if (skipped(table, skip)) {
+			free(table);
+			continue;
+		}
+		sqlite3_stmt *cols = NULL;
+		/* sealed values are text; a WITHOUT ROWID table (the link tables)
+		 * has only integer columns */
+		char *sql = sqlite3_mprintf("SELECT name FROM pragma_table_info(%Q) WHERE type = 'TEXT' "
+		                            "AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE name = %Q "
+		                            "AND sql LIKE '%%WITHOUT ROWID%%')",
+		                            table, table);
+		char *names[128];
+		int n = 0;
+		if (sqlite3_prepare_v2(db->db, sql, -1, &cols, NULL) == SQLITE_OK)
+			while (n < 128 && sqlite3_step(cols) == SQLITE_ROW)
+				names[n++] = xstrdup((const char *)sqlite3_column_text(cols, 0));
+		sqlite3_finalize(cols);
+		sqlite3_free(sql);
+		for (int i = 0; i < n && !r; i++) {
+			char want[256];
+			snprintf(want, sizeof(want), "%s_hash", names[i]);
+			bool has_hash = false;
+			for (int k = 0; k < n; k++)
+				has_hash |= !strcmp(names[k], want);
+			r = rewrite_column(db, table, names[i], has_hash, prefix, fn, cls, count);
+		}
+		for (int i = 0; i < n; i++)
+			free(names[i]);
+		free(table);
+	}
+	sqlite3_finalize(tables);
 	return r;
 }
 

@@ -1,0 +1,180 @@
+// Personal data at rest and the files that carry it (等保 三级): a known
+// 身份证号 and mobile are found in clear in none of the database, its WAL and
+// a backup; `xinzhi backup` runs while writers go on and gives an encrypted,
+// consistent copy that `xinzhi restore` brings back (integrity_check ok,
+// every write acknowledged before the backup present); an altered backup or
+// one made with another key is refused before anything changes; restore and
+// rekey refuse to run beside a server; `xinzhi rekey` reseals every value
+// and recomputes the lookup hashes so that the data reads and is found as
+// before; a key file that lacks the database's key is refused.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { World, makeUscc, runCli } from './harness.mjs';
+
+const w = new World('keys');
+let admin;
+let person;
+let idcard;
+let mobile;
+
+const sqlite = (db, sql) => spawnSync('sqlite3', [db, sql], { encoding: 'utf8' });
+const contains = (file, text) => fs.existsSync(file) && fs.readFileSync(file).includes(Buffer.from(text));
+
+async function reveal(client, id, field) {
+  const r = await client.get(`/api/v1/person/${id}/reveal?field=${field}`);
+  assert.equal(r.status, 200, String(r));
+  return r.body.value;
+}
+
+before(async () => {
+  w.seed();
+  await w.start();
+  admin = await w.login('admin');
+  const withMobile = (await admin.list('person', { size: 50 })).items.find((p) => p.mobile);
+  assert.ok(withMobile, 'a demo person with a mobile');
+  person = withMobile;
+  idcard = await reveal(admin, person.id, 'idcard');
+  mobile = await reveal(admin, person.id, 'mobile');
+  assert.match(idcard, /^\d{17}[\dX]$/);
+  assert.match(mobile, /^1\d{10}$/);
+});
+
+after(() => w.teardown());
+
+test('no 身份证号 or mobile in clear in the database, its WAL or a backup', async () => {
+  // a change while the server runs leaves pages in the WAL
+  const r = await admin.patch(`/api/v1/person/${person.id}`, { version: person.version, mobile });
+  assert.ok([200, 409].includes(r.status), String(r));
+  for (const f of [w.db, `${w.db}-wal`]) {
+    assert.ok(!contains(f, idcard), `${path.basename(f)} holds the 身份证号 in clear`);
+    assert.ok(!contains(f, mobile), `${path.basename(f)} holds the mobile in clear`);
+  }
+  const bak = path.join(w.dir, 'grep.bak');
+  w.cli(['backup', bak]);
+  const bytes = fs.readFileSync(bak);
+  assert.equal(bytes.subarray(0, 6).toString(), 'XZBK1\n');
+  assert.ok(!bytes.includes(Buffer.from('SQLite format 3')), 'the backup is not a plain database');
+  assert.ok(!bytes.includes(Buffer.from(idcard)) && !bytes.includes(Buffer.from(mobile)));
+  assert.ok(!bytes.includes(Buffer.from('enterprise')), 'not even table names in clear');
+});
+
+test('a backup taken under write load restores to a consistent copy', async () => {
+  const region = (await admin.list('region', { level: '区县' })).items[0];
+  const count = async () => (await admin.list('enterprise', { size: 1 })).total;
+  const acknowledged = [];
+  let stop = false;
+  const writer = async (k) => {
+    for (let i = 0; !stop; i++) {
+      const r = await admin.post('/api/v1/enterprise', {
+        name: `备份压力测试企业${k}-${i}`, uscc: makeUscc(region.code.slice(0, 6)), region_id: region.id,
+      });
+      if (r.status === 201) acknowledged.push(r.body.id);
+    }
+  };
+  const writers = [writer(1), writer(2), writer(3)];
+  await new Promise((r) => setTimeout(r, 300));
+  const ackedBefore = [...acknowledged];
+  const bak = path.join(w.dir, 'load.bak');
+  const b = w.cli(['backup', bak]);
+  assert.match(b.stdout, /已备份到/);
+  await new Promise((r) => setTimeout(r, 200));
+  stop = true;
+  await Promise.all(writers);
+  assert.ok(acknowledged.length > ackedBefore.length, 'writes went on during the backup');
+  const total = await count();
+
+  const target = path.join(w.dir, 'restored.db');
+  fs.copyFileSync(`${w.db}.key`, `${target}.key`);
+  fs.chmodSync(`${target}.key`, 0o600);
+  const r = runCli(['--db', target, 'restore', bak]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(sqlite(target, 'PRAGMA integrity_check').stdout.trim(), 'ok');
+  const restored = Number(sqlite(target, 'SELECT count(*) FROM enterprise WHERE deleted_at IS NULL').stdout);
+  assert.ok(restored <= total, `${restored} <= ${total}`);
+  const ids = new Set(sqlite(target, 'SELECT id FROM enterprise').stdout.split('\n').filter(Boolean).map(Number));
+  for (const id of ackedBefore) assert.ok(ids.has(id), `write ${id} acknowledged before the backup is in it`);
+  // the personal data of the copy opens with the same key
+  const exp = runCli(['--db', target, 'export', 'person', '--unmasked', '--format', 'csv', '-o', '-']);
+  assert.ok(exp.stdout.includes(idcard), 'the restored copy decrypts');
+});
+
+test('an altered backup, or one made with another key, is refused and nothing changes', async () => {
+  const bak = path.join(w.dir, 'tamper.bak');
+  w.cli(['backup', bak]);
+  const bytes = fs.readFileSync(bak);
+  bytes[bytes.length >> 1] ^= 0x01;
+  const bad = path.join(w.dir, 'tampered.bak');
+  fs.writeFileSync(bad, bytes);
+  const target = path.join(w.dir, 'untouched.db');
+  fs.copyFileSync(`${w.db}.key`, `${target}.key`);
+  fs.chmodSync(`${target}.key`, 0o600);
+  const r = runCli(['--db', target, 'restore', bad], { check: false });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /已损坏或被改动/);
+  assert.ok(!fs.existsSync(target) || fs.statSync(target).size === 0, 'no database was written');
+
+  const other = path.join(w.dir, 'other.db');
+  runCli(['keygen', `${other}.key`]);
+  const o = runCli(['--db', other, 'restore', bak], { check: false });
+  assert.equal(o.status, 1);
+  assert.match(o.stderr, /另一个数据密钥/);
+});
+
+test('restore and rekey refuse to run beside a server', () => {
+  const bak = path.join(w.dir, 'busy.bak');
+  w.cli(['backup', bak]);
+  const r = w.cli(['restore', bak], { check: false });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /请先停止服务/);
+  const k = w.cli(['rekey'], { check: false });
+  assert.equal(k.status, 1);
+  assert.match(k.stderr, /请先停止服务/);
+});
+
+test('rekey reseals everything: data reads, is found by 身份证号, old backups need the old key', async () => {
+  const oldBak = path.join(w.dir, 'before-rekey.bak');
+  w.cli(['backup', oldBak]);
+  const oldKey = path.join(w.dir, 'old.key');
+  fs.copyFileSync(`${w.db}.key`, oldKey);
+  fs.chmodSync(oldKey, 0o600);
+  const sealedBefore = sqlite(w.db, `SELECT idcard, idcard_hash FROM person WHERE id = ${person.id}`).stdout;
+  await w.stop();
+
+  const r = w.cli(['rekey']);
+  assert.match(r.stdout, /已轮换数据密钥：([0-9a-f]{16}) → ([0-9a-f]{16})/);
+  assert.notEqual(fs.readFileSync(`${w.db}.key`, 'utf8'), fs.readFileSync(oldKey, 'utf8'));
+  assert.equal(fs.readFileSync(`${w.db}.key`, 'utf8').trim().split('\n').length, 2, 'one key left in the file');
+  const sealedAfter = sqlite(w.db, `SELECT idcard, idcard_hash FROM person WHERE id = ${person.id}`).stdout;
+  assert.notEqual(sealedAfter, sealedBefore);
+  assert.equal(sqlite(w.db, "SELECT count(*) FROM audit_log WHERE action = 'rekey'").stdout.trim(), '1');
+
+  await w.start();
+  admin = await w.login('admin');
+  assert.equal(await reveal(admin, person.id, 'idcard'), idcard);
+  assert.equal(await reveal(admin, person.id, 'mobile'), mobile);
+  const found = await admin.list('person', { idcard });
+  assert.equal(found.total, 1, 'found again through the new lookup hash');
+  assert.equal(found.items[0].id, person.id);
+  await w.stop();
+
+  const target = path.join(w.dir, 'old-backup.db');
+  fs.copyFileSync(`${w.db}.key`, `${target}.key`);
+  fs.chmodSync(`${target}.key`, 0o600);
+  const refused = runCli(['--db', target, 'restore', oldBak], { check: false });
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /另一个数据密钥/);
+  const ok = runCli(['--db', target, 'restore', oldBak], { env: { XINZHI_KEY_FILE: oldKey } });
+  assert.equal(ok.status, 0, ok.stderr);
+  await w.start();
+});
+
+test('a key file without the database key is refused', () => {
+  const stray = path.join(w.dir, 'stray.key');
+  runCli(['keygen', stray]);
+  const r = w.cli(['export', 'person', '-o', '-'], { check: false, env: { XINZHI_KEY_FILE: stray } });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /密钥文件与数据库不匹配/);
+});
