@@ -10,6 +10,7 @@
 #include "domain/lrmx_dossier.h"
 #include "domain/match.h"
 #include "domain/staffing.h"
+#include "domain/staffing_plan.h"
 #include "engine/transfer.h"
 #include "http/http.h"
 
@@ -226,6 +227,55 @@ static enum xz_result h_assign_apply(struct request *req)
 	json_decref(body);
 	if (!r)
 		req->status = 201;
+	return ctx_finish(req, &ctx, r);
+}
+
+/* Saved plans (src/domain/staffing_plan.c): the server solves what it stores. */
+
+static enum xz_result h_plan_save(struct request *req)
+{
+	json_t *body = NULL;
+	enum xz_result r = http_json_body(req, &body);
+	if (r)
+		return r;
+	struct engine_ctx ctx;
+	int64_t id = 0;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	r = staffing_plan_save(&ctx, body, &id);
+	json_decref(body);
+	if (!r && !(r = engine_get(&ctx, model_find("staffing_plan"), id, &req->reply)))
+		req->status = 201;
+	return ctx_finish(req, &ctx, r);
+}
+
+static bool plan_id_arg(struct request *req, const char *name, int64_t *id)
+{
+	const char *v = http_arg(req, name);
+	char *end = NULL;
+	long long n = v ? strtoll(v, &end, 10) : 0;
+	if (!v || *end || n <= 0)
+		return false;
+	*id = n;
+	return true;
+}
+
+static enum xz_result h_plan_compare(struct request *req)
+{
+	int64_t a = 0, b = 0;
+	if (!plan_id_arg(req, "a", &a) || !plan_id_arg(req, "b", &b)) {
+		snprintf(req->message, sizeof(req->message), "请用 a 与 b 参数指明要对比的两个方案ID");
+		return XZ_ERR_BAD_REQUEST;
+	}
+	struct engine_ctx ctx;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	return ctx_finish(req, &ctx, staffing_plan_compare(&ctx, a, b, &req->reply));
+}
+
+static enum xz_result h_plan_apply(struct request *req)
+{
+	struct engine_ctx ctx;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	enum xz_result r = staffing_plan_apply(&ctx, req->id, &req->reply);
 	return ctx_finish(req, &ctx, r);
 }
 
@@ -653,6 +703,12 @@ const struct route http_routes[] = {
 	 "百项攻坚干部配置：求解最优方案（只计算，不写入）"},
 	{"POST", "/api/v1/assignments/apply", h_assign_apply, PERM_DATA_WRITE, 0,
 	 "百项攻坚干部配置：应用方案（{plan}，写入项目干部）"},
+	{"POST", "/api/v1/assignments/plans", h_plan_save, PERM_DATA_WRITE, 0,
+	 "百项攻坚干部配置：保存方案（{name, note, request}，服务器求解后保存为草稿）"},
+	{"GET", "/api/v1/assignments/plans/compare", h_plan_compare, PERM_DATA_READ, 0,
+	 "百项攻坚干部配置：对比两个已保存的方案（a=方案ID&b=方案ID）"},
+	{"POST", "/api/v1/assignments/plans/:id/apply", h_plan_apply, PERM_DATA_WRITE, 0,
+	 "百项攻坚干部配置：应用已保存的方案（写入项目干部；已应用或已过期时拒绝）"},
 	{"GET", "/api/v1/project/:id/candidates", h_project_candidates, PERM_DATA_READ, 0,
 	 "百项攻坚：项目的前k名候选干部（与配置求解同一评分），附理由"},
 	{"GET", "/api/v1/need/:id/matches", h_need_matches, PERM_DATA_READ, 0,

@@ -335,6 +335,29 @@ static const struct field project_member_fields[] = {
 	 .help = "手工录入，或由配置方案写入"},
 };
 
+/* ---- staffing_plan: a saved 配备方案 (written by src/domain/staffing_plan.c) ---- */
+
+static const char *const plan_statuses[] = {"草稿", "已应用", NULL};
+
+static const struct field staffing_plan_fields[] = {
+	{"name", FT_TEXT, "方案名称", F_REQUIRED | F_SEARCH | F_SORT | F_LIST, .max_len = 100},
+	{"note", FT_TEXT, "备注", F_SEARCH | F_LIST, .max_len = 500},
+	{"status", FT_ENUM, "状态", F_READONLY | F_FILTER | F_LIST, .enum_values = plan_statuses,
+	 .help = "保存时为草稿，应用后为已应用"},
+	{"total", FT_INT, "总得分", F_READONLY | F_SORT | F_LIST},
+	{"filled", FT_INT, "已配名额", F_READONLY | F_SORT | F_LIST},
+	{"unfilled", FT_INT, "空缺名额", F_READONLY | F_SORT | F_LIST},
+	{"request", FT_TEXT, "求解条件", F_READONLY, .max_len = 100000,
+	 .help = "项目、锁定与排除（JSON）"},
+	{"result", FT_TEXT, "求解结果", F_READONLY, .max_len = 1000000,
+	 .help = "服务器求解得到的方案（JSON）"},
+	{"created_by", FT_TEXT, "创建人", F_READONLY | F_FILTER | F_LIST, .max_len = 50},
+	{"region_id", FT_REF, "所属区划", F_READONLY | F_FILTER, .ref = "region",
+	 .help = "保存方案的用户所属区划，决定数据范围"},
+	{"applied_at", FT_DATETIME, "应用时间", F_READONLY | F_SORT | F_LIST},
+	{"applied_by", FT_TEXT, "应用人", F_READONLY, .max_len = 50},
+};
+
 /* ---- audit_log: read-only view of the audit trail ---- */
 
 static const struct field audit_fields[] = {
@@ -405,6 +428,9 @@ const struct entity model_entities[] = {
 	{"project_member", "project_member", "项目干部", "干部", project_member_fields,
 	 COUNT(project_member_fields), NULL, 0, 0, "role", "-id", "project_id.region_id",
 	 PERM_DATA_READ, PERM_DATA_WRITE, NULL},
+	{"staffing_plan", "staffing_plan", "配备方案", "干部", staffing_plan_fields,
+	 COUNT(staffing_plan_fields), NULL, 0, E_SOFT_DELETE, "name", "-id", "region_id",
+	 PERM_DATA_READ, PERM_DATA_WRITE, staffing_plan_validate},
 	{"audit_log", "audit_log", "审计日志", "系统", audit_fields, COUNT(audit_fields), NULL, 0,
 	 E_READONLY | E_NO_TIMESTAMPS, "action", "-id", NULL, PERM_AUDIT_READ, PERM_NONE, NULL},
 };

@@ -22,6 +22,11 @@ void people_career_validate(const struct entity *e, struct store *db, long long 
 void people_need_validate(const struct entity *e, struct store *db, long long id, json_t *row,
                           struct model_errors *errs);
 
+/* Refuses generic creation of a staffing_plan: a plan is solved and stored
+ * by the server only (src/domain/staffing_plan.c). */
+void staffing_plan_validate(const struct entity *e, struct store *db, long long id, json_t *row,
+                            struct model_errors *errs);
+
 /* The matching index follows the rows it is built from (src/domain/match.c). */
 void match_entity_changed(const struct entity *e, int64_t id, enum change_kind kind);
 

@@ -194,12 +194,25 @@ static const char v5[] =
 	"CREATE UNIQUE INDEX project_member_pair ON project_member(project_id, cadre_id);"
 	"CREATE INDEX project_member_cadre ON project_member(cadre_id);";
 
+/* Saved staffing plans (配备方案): the request as solved on the server and
+ * its result, both JSON text, so two plans can be compared and one applied
+ * later exactly as it was shown. region_id is the saving user's region (NULL
+ * for unrestricted users): the plan's data scope. */
+static const char v6[] =
+	"CREATE TABLE staffing_plan (" ENTITY_COLS
+	" deleted_at TEXT, name TEXT NOT NULL, note TEXT, status TEXT NOT NULL,"
+	" request TEXT NOT NULL, result TEXT NOT NULL, total INTEGER NOT NULL,"
+	" filled INTEGER NOT NULL, unfilled INTEGER NOT NULL, created_by TEXT,"
+	" region_id INTEGER REFERENCES region(id), applied_at TEXT, applied_by TEXT);"
+	"CREATE INDEX staffing_plan_region ON staffing_plan(region_id);";
+
 const struct migration migrations_sqlite[] = {
 	{1, "regions, clusters, chains, segments, parks, enterprises, institutions", v1},
 	{2, "users, sessions, api tokens, audit log, settings", v2},
 	{3, "people, cadres, careers, talents, party members, skills, needs", v3},
 	{4, "talent-shortage catalogs and their entries", v4},
 	{5, "key projects and their cadres", v5},
+	{6, "saved staffing plans", v6},
 };
 
 const size_t migrations_sqlite_count = sizeof(migrations_sqlite) / sizeof(migrations_sqlite[0]);

@@ -106,8 +106,8 @@ describe('web UI as the city-wide administrator', () => {
     const expected = ['首页']
     // purpose-built pages come first in their work area and stand in for the
     // generic lists they replace (src/lib/menu.js SPECIAL_PAGES)
-    const special = { 产业链: ['产业链图谱'], 人才: ['紧缺人才目录', '人岗匹配'] }
-    const replaced = new Set(['catalog', 'catalog_entry'])
+    const special = { 产业链: ['产业链图谱'], 人才: ['紧缺人才目录', '人岗匹配'], 干部: ['干部配备'] }
+    const replaced = new Set(['catalog', 'catalog_entry', 'staffing_plan'])
     for (const g of groups) {
       expected.push(...(special[g] || []))
       expected.push(...meta.entities.filter((e) => e.group === g && !replaced.has(e.name)).map((e) => e.label))

@@ -9,6 +9,7 @@ import DashboardPage from './pages/DashboardPage.vue'
 import ChainsPage from './pages/ChainsPage.vue'
 import CatalogPage from './pages/CatalogPage.vue'
 import MatchPage from './pages/MatchPage.vue'
+import StaffingPage from './pages/StaffingPage.vue'
 import EntityPage from './pages/EntityPage.vue'
 import StatusPage from './pages/StatusPage.vue'
 
@@ -23,6 +24,7 @@ const routes = [
       { path: 'chains', name: 'chains', component: ChainsPage, meta: { title: '产业链图谱' } },
       { path: 'catalog', name: 'catalog', component: CatalogPage, meta: { title: '紧缺人才目录' } },
       { path: 'match', name: 'match', component: MatchPage, meta: { title: '人岗匹配' } },
+      { path: 'staffing', name: 'staffing', component: StaffingPage, meta: { title: '干部配备' } },
       { path: 'e/:entity', name: 'entity', component: EntityPage, props: true },
       {
         path: 'forbidden',

@@ -29,6 +29,13 @@ export const SPECIAL_PAGES = [
     replaces: ['catalog', 'catalog_entry'],
   },
   { path: '/match', label: '人岗匹配', group: '人才', needs: ['need', 'talent'] },
+  {
+    path: '/staffing',
+    label: '干部配备',
+    group: '干部',
+    needs: ['project', 'cadre', 'staffing_plan'],
+    replaces: ['staffing_plan'],
+  },
 ]
 
 export const HOME = { path: '/', label: '首页', perm: 'data.read' }
