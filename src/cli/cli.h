@@ -67,6 +67,9 @@ int cli_rekey(struct cli *cli, int argc, char **argv);
 int cli_backup(struct cli *cli, int argc, char **argv);
 int cli_restore(struct cli *cli, int argc, char **argv);
 
+/* `xinzhi audit verify|purge` (cmd_audit.c). */
+int cli_audit(struct cli *cli, int argc, char **argv);
+
 /* `xinzhi catalog compile|publish|diff|export` (cmd_catalog.c). */
 int cli_catalog(struct cli *cli, int argc, char **argv);
 

@@ -376,28 +376,6 @@ static int cmd_token(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_audit(struct cli *cli, int argc, char **argv)
-{
-	const char *sub = positional(argc, argv, 0, NULL);
-	if (!sub || strcmp(sub, "verify")) {
-		fprintf(stderr, "xinzhi: 用法：xinzhi audit verify\n");
-		return 2;
-	}
-	struct store *db = cli->store;
-	int64_t bad = 0, rows = 0;
-	enum xz_result r = audit_verify(db, &bad, &rows);
-	if (r) {
-		fprintf(stderr, "xinzhi: 读取审计日志失败\n");
-		return 1;
-	}
-	if (bad) {
-		fprintf(stderr, "审计日志校验失败：第 %" PRId64 " 条记录被篡改或删除（已检查 %" PRId64 " 条）\n",
-		        bad, rows);
-		return 1;
-	}
-	printf("审计日志完整：共 %" PRId64 " 条记录，哈希链校验通过\n", rows);
-	return 0;
-}
 
 
 /* ---- spreadsheets ---- */
@@ -643,7 +621,10 @@ const struct command cli_commands[] = {
 	 "  密码在标准输入不是终端时从标准输入读取一行，否则提示输入两次。"},
 	{"token", cmd_token, CMD_NEEDS_DB, "token create --user 用户名 [--name 用途] [--days 天数]",
 	 "为接口调用创建访问令牌（Authorization: Bearer）", NULL},
-	{"audit", cmd_audit, CMD_NEEDS_DB, "audit verify", "校验审计日志哈希链是否完整", NULL},
+	{"audit", cli_audit, CMD_NEEDS_DB, "audit verify | purge --before YYYY-MM-DD",
+	 "校验审计日志哈希链是否完整；清理保留期（至少183天）以前的审计日志",
+	 "  verify   逐条重算 SM3 哈希链，报告第一条被篡改、删除或调换顺序的记录\n"
+	 "  purge    删除指定日期以前的记录（日期须早于183天前），清理本身记入审计日志"},
 	{"backup", cli_backup, CMD_NEEDS_DB, "backup 备份文件",
 	 "备份数据库（服务运行时也可执行，得到一致的副本，SM4 加密）",
 	 "  备份文件用数据密钥加密并带完整性校验；恢复时需要同一密钥文件。"},

@@ -40,5 +40,16 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s %s %s\n", ts, names[level], line);
+	/* one message, one line: control characters from user input (a user name
+	 * with a newline) are shown escaped, so they cannot forge log entries */
+	char safe[4 * sizeof(line)];
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)line; *p && o + 5 < sizeof(safe); p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			o += (size_t)snprintf(safe + o, sizeof(safe) - o, "\\x%02x", *p);
+		else
+			safe[o++] = (char)*p;
+	}
+	safe[o] = '\0';
+	fprintf(stderr, "%s %s %s\n", ts, names[level], safe);
 }

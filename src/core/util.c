@@ -5,12 +5,13 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 void util_now_iso(char *buf, size_t n)
 {
-	time_t t = time(NULL);
+	time_t t = (time_t)util_now_unix();
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -18,6 +19,13 @@ void util_now_iso(char *buf, size_t n)
 
 int64_t util_now_unix(void)
 {
+#ifdef XZ_TEST_HOOKS
+	/* test builds only: a clock offset so tests reach lock expiry and
+	 * password age without waiting */
+	const char *off = getenv("XINZHI_TEST_CLOCK_OFFSET");
+	if (off && *off)
+		return (int64_t)time(NULL) + strtoll(off, NULL, 10);
+#endif
 	return (int64_t)time(NULL);
 }
 
