@@ -462,6 +462,10 @@ static void import_row(struct importer *im)
 		if (!col)
 			continue;
 		char *text = xstrtrim(im->cells[i]);
+		/* our CSV export guards text that looks like a formula with an
+		 * apostrophe (as Excel does); it is not part of the value */
+		if (text[0] == '\'' && text[1] && strchr("=+-@", text[1]))
+			memmove(text, text + 1, strlen(text));
 		if (*text) {
 			json_t *v = cell_value(im, col, text);
 			const char *name = col->field ? col->field->name : col->link->name;

