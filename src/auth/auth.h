@@ -34,9 +34,13 @@ struct principal {
 	char username[64], role[32], display_name[64];
 	char region_code[16], region_prefix[16], region_name[64];
 	char ip[64];
+	char user_agent[256];
 	char csrf[65];
 	int64_t session_id;
 	bool must_change_password;
+	bool totp_enabled;
+	bool must_enroll_totp; /* role needs TOTP and has none: enrol before anything else */
+	bool totp_pending;     /* auth_login: password right, TOTP code needed */
 	bool via_cookie; /* session cookie (needs CSRF) rather than a bearer token */
 };
 
@@ -50,16 +54,24 @@ enum xz_result auth_user_passwd(struct store *db, const char *username, const ch
                                 bool must_change, char *msg, size_t n);
 enum xz_result auth_user_role(struct store *db, const char *username, const char *role,
                               const char *region_code, char *msg, size_t n);
-/* Password policy of this version: 8 to 128 characters, not the user name. */
-bool auth_password_ok(const char *username, const char *password, char *msg, size_t n);
+/* The password policy in force (src/auth/policy.h): XZ_OK, or
+ * XZ_ERR_VALIDATION with the broken rule in msg. */
+enum xz_result auth_password_check(struct store *db, const char *username, const char *password,
+                                   char *msg, size_t n);
 
-/* Checks the password; on success opens a session and writes its token
- * (64 hex chars) and CSRF token into the principal. Unknown users and wrong
- * passwords both give XZ_ERR_BAD_LOGIN after the same amount of work. Every
- * attempt is audited. */
+/* Checks the password (and the TOTP code when the account has one); on
+ * success opens a session and writes its token (64 hex chars) and CSRF
+ * token into the principal. Unknown users, wrong passwords, disabled and
+ * locked accounts all give XZ_ERR_BAD_LOGIN after the same amount of work;
+ * login_max_failures failures in a row lock the account for
+ * login_lock_minutes. A right password without the needed code returns
+ * XZ_OK with out->totp_pending set and no session (token left empty); a
+ * wrong or reused code is XZ_ERR_BAD_LOGIN with a message in msg. An
+ * expired password (等保 periodic change) sets must_change_password. Every
+ * attempt is audited with its IP. */
 enum xz_result auth_login(struct store *db, const char *username, const char *password,
-                          const char *ip, const char *user_agent, char token[65],
-                          struct principal *out);
+                          const char *totp, const char *ip, const char *user_agent,
+                          char token[65], struct principal *out, char *msg, size_t n);
 /* Resolves a session cookie; XZ_ERR_UNAUTHENTICATED when unknown or expired
  * (idle or absolute timeout). Refreshes the idle timer. */
 enum xz_result auth_session(struct store *db, const char *token, const char *ip,
@@ -77,5 +89,31 @@ enum xz_result auth_token_create(struct store *db, const char *username, const c
 /* {id, username, display_name, role, role_label, region_code, region_name,
  *  permissions[]}; caller owns */
 json_t *auth_user_json(const struct principal *p);
+
+/* ---- account security (account.c) ---- */
+
+/* The caller's live sessions, newest first: [{id, created_at, last_seen_at,
+ * expires_at, ip, user_agent, current}]; caller owns *out. */
+enum xz_result auth_sessions_list(struct store *db, const struct principal *p, json_t **out);
+/* Ends one of the caller's own sessions; XZ_ERR_NOT_FOUND for another
+ * user's or an unknown id. *was_current tells whether it was this one. */
+enum xz_result auth_session_end(struct store *db, const struct principal *p, int64_t id,
+                                bool *was_current);
+/* Starts TOTP enrolment: a new secret kept (sealed) as pending until
+ * confirmed; *out = {secret, otpauth_uri, qr_svg}. XZ_ERR_CONFLICT when
+ * TOTP is already on. Caller owns *out. */
+enum xz_result auth_totp_setup(struct store *db, const struct principal *p, json_t **out,
+                               char *msg, size_t n);
+/* Confirms enrolment with a code from the app; the code's step counts as
+ * used. XZ_ERR_VALIDATION (msg) for a wrong code or no pending secret. */
+enum xz_result auth_totp_enable(struct store *db, struct principal *p, const char *code,
+                                char *msg, size_t n);
+/* Turns TOTP off for a user (the CLI, for a lost phone). */
+enum xz_result auth_totp_reset(struct store *db, const char *username, char *msg, size_t n);
+/* {password_policy:{preset, description, min_length, max_length},
+ *  totp_enabled, totp_required, password_changed_at}; caller owns *out. */
+enum xz_result auth_security_info(struct store *db, const struct principal *p, json_t **out);
+/* true when the role must use TOTP (setting totp_required_roles) */
+bool auth_totp_required(struct store *db, const char *role);
 
 #endif

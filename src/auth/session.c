@@ -6,6 +6,11 @@
  */
 #include "auth/audit.h"
 #include "auth/auth.h"
+#include "auth/crypto.h"
+#include "auth/policy.h"
+#include "auth/setting.h"
+#include "auth/totp.h"
+#include "core/mem.h"
 #include "core/util.h"
 
 #include <inttypes.h>
@@ -36,7 +41,7 @@ static bool hex_token(const char *t)
 #define USER_COLS                                                                          \
 	"u.id, u.username, coalesce(u.display_name, u.username), u.role, u.must_change_password," \
 	" u.disabled, u.password_hash, coalesce(r.code, ''), coalesce(r.name, ''),"          \
-	" coalesce(r.level, '')"
+	" coalesce(r.level, ''), u.totp_enabled"
 
 /* Fills p from a row selected with USER_COLS starting at column col. */
 static void fill_principal(struct store_stmt *st, int col, const char *ip, struct principal *p)
@@ -50,6 +55,7 @@ static void fill_principal(struct store_stmt *st, int col, const char *ip, struc
 	snprintf(p->region_code, sizeof(p->region_code), "%s", store_column_text(st, col + 7));
 	snprintf(p->region_name, sizeof(p->region_name), "%s", store_column_text(st, col + 8));
 	const char *level = store_column_text(st, col + 9);
+	p->totp_enabled = store_column_int(st, col + 10) != 0;
 	snprintf(p->ip, sizeof(p->ip), "%s", ip ? ip : "");
 	const struct role_def *role = auth_role(p->role);
 	p->actor.user_id = id;
@@ -110,53 +116,162 @@ static void make_dummy(void)
 		abort(); /* out of memory, as the allocator wrapper would */
 }
 
+/* Counts a failed attempt; *locked is set when it locks the account. */
+static enum xz_result register_failure(struct store *db, int64_t uid, int64_t now, bool *locked)
+{
+	char idbuf[24], until[24], maxbuf[24];
+	int64_t ignored;
+	double minutes = setting_get_number(db, SETTING_LOGIN_LOCK_MINUTES);
+	int64_t max = (int64_t)setting_get_number(db, SETTING_LOGIN_MAX_FAILURES);
+	*locked = false;
+	snprintf(idbuf, sizeof(idbuf), "%" PRId64, uid);
+	snprintf(until, sizeof(until), "%" PRId64, now + (int64_t)(minutes * 60.0 + 0.5));
+	snprintf(maxbuf, sizeof(maxbuf), "%" PRId64, max < 1 ? 1 : max);
+	enum xz_result r = store_begin(db);
+	if (r)
+		goto out;
+	const char *inc[] = {idbuf};
+	r = store_query_int(db, "UPDATE user SET failed_logins = failed_logins + 1 WHERE id = ?",
+	                    &ignored, 1, inc);
+	if (!r) {
+		const char *lock[] = {until, idbuf, maxbuf};
+		r = store_query_int(db,
+		                    "UPDATE user SET locked_until = ?, failed_logins = 0"
+		                    " WHERE id = ? AND failed_logins >= ?",
+		                    &ignored, 3, lock);
+		*locked = !r && store_changes(db) > 0;
+	}
+	if (!r)
+		r = store_commit(db);
+	else
+		store_rollback(db);
+out:
+	return r;
+}
+
+static void audit_attempt(struct store *db, const struct actor *who, const char *result,
+                          const char *reason)
+{
+	json_t *d = json_pack("{s:s}", "reason", reason);
+	audit_write(db, who, "login", "user", who->user_id, result, d);
+	json_decref(d);
+}
+
 enum xz_result auth_login(struct store *db, const char *username, const char *password,
-                          const char *ip, const char *user_agent, char token[65],
-                          struct principal *out)
+                          const char *totp, const char *ip, const char *user_agent,
+                          char token[65], struct principal *out, char *msg, size_t n)
 {
 	pthread_once(&dummy_once, make_dummy);
 	struct store_stmt *st = NULL;
-	bool found = false, ok = false, disabled = false;
+	bool found = false, ok = false, disabled = false, locked = false, locked_now = false;
 	char hash[crypto_pwhash_STRBYTES] = "";
+	char *sealed = NULL, *secret = NULL;
+	int64_t locked_until = 0, changed_at = 0, last_step = 0, used_step = 0;
+	int64_t now = util_now_unix();
+	token[0] = '\0';
 	enum xz_result r = store_prepare(db,
-	                                 "SELECT " USER_COLS " FROM user u"
+	                                 "SELECT " USER_COLS ", u.locked_until, u.password_changed_at,"
+	                                 " u.totp_secret, u.totp_last_step FROM user u"
 	                                 " LEFT JOIN region r ON r.id = u.region_id"
 	                                 " WHERE u.username = ?",
 	                                 &st);
 	if (r)
-		return r;
+		goto out;
 	store_bind_text(st, 1, username);
 	if (store_step(st) == STORE_ROW) {
 		found = true;
 		fill_principal(st, 0, ip, out);
 		disabled = store_column_int(st, 5) != 0;
 		snprintf(hash, sizeof(hash), "%s", store_column_text(st, 6));
+		locked_until = store_column_int(st, 11);
+		changed_at = store_column_int(st, 12);
+		if (store_column_text(st, 13))
+			sealed = xstrdup(store_column_text(st, 13));
+		last_step = store_column_int(st, 14);
 	}
 	store_finalize(st);
+	locked = found && locked_until > now;
+	/* the hash is checked in every case, so the time taken tells nothing */
 	ok = crypto_pwhash_str_verify(found ? hash : dummy, password, strlen(password)) == 0;
-	ok = ok && found && !disabled;
+	bool pw_ok = ok;
+	ok = ok && found && !disabled && !locked;
 
 	struct actor who = {.username = username, .ip = ip, .user_id = found ? out->actor.user_id : 0};
 	if (!ok) {
-		json_t *d = json_pack("{s:s}", "reason", !found ? "unknown_user" : disabled ? "disabled" : "bad_password");
-		audit_write(db, &who, "login", "user", who.user_id, "bad_credentials", d);
-		json_decref(d);
+		if (found && !disabled && !locked && !pw_ok)
+			register_failure(db, who.user_id, now, &locked_now);
+		audit_attempt(db, &who, locked ? "locked" : "bad_credentials",
+		              !found ? "unknown_user" : disabled ? "disabled"
+		              : locked ? "account_locked" : "bad_password");
+		if (locked_now)
+			audit_write(db, &who, "account_lock", "user", who.user_id, "locked", NULL);
 		memset(out, 0, sizeof(*out));
-		return XZ_ERR_BAD_LOGIN;
+		r = XZ_ERR_BAD_LOGIN;
+		goto out;
 	}
+	if (out->totp_enabled) {
+		if (!totp || !*totp) {
+			audit_attempt(db, &out->actor, "totp_required", "password_ok");
+			out->totp_pending = true;
+			r = XZ_OK;
+			goto out;
+		}
+		if (!sealed || crypto_open(sealed, &secret) ||
+		    totp_verify(secret, totp, now, last_step, &used_step)) {
+			register_failure(db, who.user_id, now, &locked_now);
+			audit_attempt(db, &out->actor, "bad_credentials", "bad_totp");
+			if (locked_now)
+				audit_write(db, &who, "account_lock", "user", who.user_id, "locked", NULL);
+			snprintf(msg, n, "动态验证码错误或已使用过，请输入验证器中新的6位数字");
+			memset(out, 0, sizeof(*out));
+			r = XZ_ERR_BAD_LOGIN;
+			goto out;
+		}
+	}
+	struct password_policy pol;
+	policy_current(db, &pol);
+	bool expired = !out->must_change_password && policy_expired(&pol, changed_at, now);
+	if (expired)
+		out->must_change_password = true;
+	out->must_enroll_totp = !out->totp_enabled && auth_totp_required(db, out->role);
 	if ((r = store_begin(db)))
-		return r;
-	r = open_session(db, out, user_agent, token);
+		goto out;
+	if (used_step) {
+		/* conditional, so two logins racing with one code cannot both pass */
+		char stepbuf[24], idbuf[24];
+		snprintf(stepbuf, sizeof(stepbuf), "%" PRId64, used_step);
+		snprintf(idbuf, sizeof(idbuf), "%" PRId64, out->actor.user_id);
+		const char *args[] = {stepbuf, idbuf, stepbuf};
+		int64_t ignored;
+		r = store_query_int(db,
+		                    "UPDATE user SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?",
+		                    &ignored, 3, args);
+		if (!r && store_changes(db) == 0) {
+			store_rollback(db);
+			snprintf(msg, n, "动态验证码错误或已使用过，请输入验证器中新的6位数字");
+			audit_attempt(db, &out->actor, "bad_credentials", "totp_replay");
+			memset(out, 0, sizeof(*out));
+			r = XZ_ERR_BAD_LOGIN;
+			goto out;
+		}
+	}
+	if (!r)
+		r = open_session(db, out, user_agent, token);
 	if (!r) {
-		char now[32];
-		util_now_iso(now, sizeof(now));
-		const char *args[] = {now, out->username};
-		int64_t dummy_out;
-		r = store_query_int(db, "UPDATE user SET last_login_at = ? WHERE username = ?",
-		                    &dummy_out, 2, args);
+		char nowbuf[32], idbuf[24];
+		util_now_iso(nowbuf, sizeof(nowbuf));
+		snprintf(idbuf, sizeof(idbuf), "%" PRId64, out->actor.user_id);
+		const char *args[] = {nowbuf, expired ? "1" : "0", idbuf};
+		int64_t ignored;
+		r = store_query_int(db,
+		                    "UPDATE user SET last_login_at = ?, failed_logins = 0, locked_until = 0,"
+		                    " must_change_password = CASE WHEN ? = '1' THEN 1"
+		                    " ELSE must_change_password END WHERE id = ?",
+		                    &ignored, 3, args);
 	}
 	if (!r) {
-		json_t *d = json_pack("{s:I}", "session", (json_int_t)out->session_id);
+		json_t *d = json_pack("{s:I, s:b, s:b}", "session", (json_int_t)out->session_id,
+		                      "totp", used_step != 0, "password_expired", expired);
 		r = audit_write(db, &out->actor, "login", "user", out->actor.user_id, "ok", d);
 		json_decref(d);
 	}
@@ -164,6 +279,12 @@ enum xz_result auth_login(struct store *db, const char *username, const char *pa
 		r = store_commit(db);
 	if (r)
 		store_rollback(db);
+out:
+	if (secret) {
+		sodium_memzero(secret, strlen(secret));
+		free(secret);
+	}
+	free(sealed);
 	return r;
 }
 
@@ -178,7 +299,7 @@ enum xz_result auth_session(struct store *db, const char *token, const char *ip,
 	struct store_stmt *st = NULL;
 	enum xz_result r = store_prepare(db,
 	                                 "SELECT s.id, s.csrf_token, s.last_seen_at, s.expires_at, " USER_COLS
-	                                 " FROM session s JOIN user u ON u.id = s.user_id"
+	                                 ", coalesce(s.user_agent, '') FROM session s JOIN user u ON u.id = s.user_id"
 	                                 " LEFT JOIN region r ON r.id = u.region_id"
 	                                 " WHERE s.token_hash = ?",
 	                                 &st);
@@ -194,6 +315,8 @@ enum xz_result auth_session(struct store *db, const char *token, const char *ip,
 		if (live) {
 			fill_principal(st, 4, ip, out);
 			snprintf(out->csrf, sizeof(out->csrf), "%s", store_column_text(st, 1));
+			snprintf(out->user_agent, sizeof(out->user_agent), "%s",
+			         store_column_text(st, 15));
 			out->session_id = sid;
 			out->via_cookie = true;
 			r = XZ_OK;
@@ -213,6 +336,8 @@ enum xz_result auth_session(struct store *db, const char *token, const char *ip,
 		else
 			store_query_int(db, "DELETE FROM session WHERE id = ?", &ignored, 1, args + 1);
 	}
+	if (r == XZ_OK)
+		out->must_enroll_totp = !out->totp_enabled && auth_totp_required(db, out->role);
 	return r;
 }
 
@@ -285,7 +410,7 @@ enum xz_result auth_change_password(struct store *db, struct principal *p, const
 		return r;
 	/* auth_user_passwd ended every session; this one continues afresh */
 	p->must_change_password = false;
-	r = open_session(db, p, "", token);
+	r = open_session(db, p, p->user_agent, token);
 	audit_write(db, &p->actor, "password_change", "user", p->actor.user_id, "ok", NULL);
 	return r;
 }
@@ -339,10 +464,11 @@ json_t *auth_user_json(const struct principal *p)
 	for (unsigned bit = 1; bit && bit < PERM_ENTITY_READ; bit <<= 1)
 		if ((p->actor.perms & bit) && model_perm_name(bit))
 			json_array_append_new(perms, json_string(model_perm_name(bit)));
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:b, s:b, s:o}", "id",
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:b, s:b, s:b, s:b, s:o}", "id",
 	                 (json_int_t)p->actor.user_id, "username", p->username, "display_name",
 	                 p->display_name, "role", p->role, "role_label", role ? role->label : p->role,
 	                 "region_code", p->region_code[0] ? p->region_code : NULL, "region_name",
 	                 p->region_name[0] ? p->region_name : NULL, "city_wide", p->actor.city_wide,
-	                 "must_change_password", p->must_change_password, "permissions", perms);
+	                 "must_change_password", p->must_change_password, "totp_enabled",
+	                 p->totp_enabled, "must_enroll_totp", p->must_enroll_totp, "permissions", perms);
 }

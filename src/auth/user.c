@@ -4,24 +4,21 @@
  */
 #include "auth/audit.h"
 #include "auth/auth.h"
+#include "auth/policy.h"
 #include "core/util.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
-bool auth_password_ok(const char *username, const char *password, char *msg, size_t n)
+enum xz_result auth_password_check(struct store *db, const char *username, const char *password,
+                                   char *msg, size_t n)
 {
-	size_t len = util_utf8_len(password);
-	if (len < 8 || len > 128) {
-		snprintf(msg, n, "密码长度应为8到128个字符");
-		return false;
-	}
-	if (username && !strcmp(username, password)) {
-		snprintf(msg, n, "密码不能与用户名相同");
-		return false;
-	}
-	return true;
+	struct password_policy pol;
+	enum xz_result r = policy_current(db, &pol);
+	if (!r)
+		r = policy_check(&pol, username, password, msg, n);
+	return r;
 }
 
 static bool hash_password(const char *password, char out[crypto_pwhash_STRBYTES])
@@ -70,8 +67,9 @@ enum xz_result auth_user_add(struct store *db, const char *username, const char 
 		snprintf(msg, n, "未知区划代码“%s”", region_code);
 		return XZ_ERR_VALIDATION;
 	}
-	if (!auth_password_ok(username, password, msg, n))
-		return XZ_ERR_VALIDATION;
+	enum xz_result pr = auth_password_check(db, username, password, msg, n);
+	if (pr)
+		return pr;
 	if (!hash_password(password, hash)) {
 		snprintf(msg, n, "密码哈希失败（内存不足）");
 		return XZ_ERR_INTERNAL;
@@ -79,8 +77,8 @@ enum xz_result auth_user_add(struct store *db, const char *username, const char 
 	util_now_iso(now, sizeof(now));
 	enum xz_result r = store_prepare(db,
 	                                 "INSERT INTO user (username, display_name, password_hash,"
-	                                 " role, region_id, must_change_password, created_at)"
-	                                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
+	                                 " role, region_id, must_change_password, created_at,"
+	                                 " password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	                                 &st);
 	if (r)
 		return r;
@@ -94,6 +92,7 @@ enum xz_result auth_user_add(struct store *db, const char *username, const char 
 		store_bind_null(st, 5);
 	store_bind_int(st, 6, must_change);
 	store_bind_text(st, 7, now);
+	store_bind_int(st, 8, util_now_unix());
 	if (store_step(st) != STORE_DONE) {
 		r = store_stmt_result(st);
 		if (r == XZ_ERR_DUPLICATE)
@@ -138,8 +137,9 @@ enum xz_result auth_user_passwd(struct store *db, const char *username, const ch
                                 bool must_change, char *msg, size_t n)
 {
 	char hash[crypto_pwhash_STRBYTES];
-	if (!auth_password_ok(username, password, msg, n))
-		return XZ_ERR_VALIDATION;
+	enum xz_result pr = auth_password_check(db, username, password, msg, n);
+	if (pr)
+		return pr;
 	if (!hash_password(password, hash)) {
 		snprintf(msg, n, "密码哈希失败（内存不足）");
 		return XZ_ERR_INTERNAL;
@@ -148,8 +148,17 @@ enum xz_result auth_user_passwd(struct store *db, const char *username, const ch
 	if (r)
 		return r;
 	r = update_user(db,
-	                "UPDATE user SET password_hash = ?, must_change_password = ? WHERE username = ?",
+	                "UPDATE user SET password_hash = ?, must_change_password = ?,"
+	                " failed_logins = 0, locked_until = 0 WHERE username = ?",
 	                username, hash, must_change, false, msg, n);
+	if (!r) {
+		char nowbuf[24];
+		snprintf(nowbuf, sizeof(nowbuf), "%lld", (long long)util_now_unix());
+		const char *args[] = {nowbuf, username};
+		int64_t ignored;
+		r = store_query_int(db, "UPDATE user SET password_changed_at = ? WHERE username = ?",
+		                    &ignored, 2, args);
+	}
 	if (!r) {
 		/* a new password ends every session of the account */
 		struct store_stmt *st = NULL;

@@ -79,4 +79,7 @@ int cli_match(struct cli *cli, int argc, char **argv);
 /* `xinzhi assign [--project ID]... [--apply] [--multi]` (cmd_assign.c). */
 int cli_assign(struct cli *cli, int argc, char **argv);
 
+/* `xinzhi setting list|get|set` (cmd_setting.c). */
+int cli_setting(struct cli *cli, int argc, char **argv);
+
 #endif

@@ -143,9 +143,17 @@ static void generate_password(char *out, size_t len)
 {
 	/* no 0/O, 1/l/I: the password is read off a terminal and typed in */
 	static const char alphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789";
-	for (size_t i = 0; i < len; i++)
-		out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
-	out[len] = '\0';
+	bool upper, lower, digit;
+	do { /* upper, lower and digit, as the 等保 policy's three classes ask */
+		upper = lower = digit = false;
+		for (size_t i = 0; i < len; i++) {
+			out[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+			upper |= out[i] >= 'A' && out[i] <= 'Z';
+			lower |= out[i] >= 'a' && out[i] <= 'z';
+			digit |= out[i] >= '0' && out[i] <= '9';
+		}
+		out[len] = '\0';
+	} while (!(upper && lower && digit));
 }
 
 /* ---- commands ---- */
@@ -337,6 +345,13 @@ static int cmd_user(struct cli *cli, int argc, char **argv)
 			fprintf(stderr, "xinzhi: 修改密码失败：%s\n", msg);
 		else if (!r)
 			printf("已修改用户 %s 的密码，其所有会话已结束\n", name);
+	} else if (!strcmp(sub, "totp-reset") && name) {
+		enum xz_result r = auth_totp_reset(db, name, msg, sizeof(msg));
+		rc = r ? 1 : 0;
+		if (r)
+			fprintf(stderr, "xinzhi: 重置动态验证码失败：%s\n", msg[0] ? msg : result_info(r)->message);
+		else
+			printf("已关闭用户 %s 的动态验证码，其下次登录后须重新绑定\n", name);
 	} else if (!strcmp(sub, "role") && name && cli_opt(argc, argv, "--role")) {
 		enum xz_result r = auth_user_role(db, name, cli_opt(argc, argv, "--role"),
 		                                  cli_opt(argc, argv, "--region"), msg, sizeof(msg));
@@ -613,11 +628,12 @@ const struct command cli_commands[] = {
 	 "  --tls-cert/--tls-key  以 HTTPS 提供服务（TLS 1.2/1.3，并发送 HSTS）\n"
 	 "  --timeout 连接空闲多少秒后断开（默认 30），防慢速攻击\n按 Ctrl-C 或发送 SIGTERM 停止。"},
 	{"user", cmd_user, CMD_NEEDS_DB,
-	 "user add 用户名 --role 角色 [--region 区划代码] [--must-change] | passwd 用户名 | role 用户名 --role 角色 [--region 代码] | list",
+	 "user add 用户名 --role 角色 [--region 区划代码] [--must-change] | passwd 用户名 | role 用户名 --role 角色 [--region 代码] | totp-reset 用户名 | list",
 	 "管理用户账号",
 	 "  角色：admin（系统管理员）、operator（业务经办）、viewer（查询）、auditor（审计）\n"
 	 "  --region    绑定区划，用户只能看到和修改该区划及下级的数据\n"
 	 "  --must-change  首次登录须修改密码\n"
+	 "  totp-reset  关闭用户的动态验证码（手机丢失时），须绑定的角色下次登录后重新绑定\n"
 	 "  密码在标准输入不是终端时从标准输入读取一行，否则提示输入两次。"},
 	{"token", cmd_token, CMD_NEEDS_DB, "token create --user 用户名 [--name 用途] [--days 天数]",
 	 "为接口调用创建访问令牌（Authorization: Bearer）", NULL},
@@ -625,6 +641,14 @@ const struct command cli_commands[] = {
 	 "校验审计日志哈希链是否完整；清理保留期（至少183天）以前的审计日志",
 	 "  verify   逐条重算 SM3 哈希链，报告第一条被篡改、删除或调换顺序的记录\n"
 	 "  purge    删除指定日期以前的记录（日期须早于183天前），清理本身记入审计日志"},
+	{"setting", cli_setting, CMD_NEEDS_DB, "setting list | get 设置项 | set 设置项 值 [设置项 值]...",
+	 "查看和修改安全设置（口令策略、登录锁定、限流、动态验证码）",
+	 "  password_policy        dengbao（等保，默认）或 asvs\n"
+	 "  password_max_age_days  等保策略下口令最长使用天数（默认90，0 不限）\n"
+	 "  login_max_failures     连续失败几次锁定账号（默认5）\n"
+	 "  login_lock_minutes     锁定分钟数（默认15）\n"
+	 "  login_rate_per_minute  每个IP每分钟登录尝试上限（默认10，0 不限）\n"
+	 "  totp_required_roles    必须使用动态验证码的角色（默认 admin，空字符串表示不强制）"},
 	{"backup", cli_backup, CMD_NEEDS_DB, "backup 备份文件",
 	 "备份数据库（服务运行时也可执行，得到一致的副本，SM4 加密）",
 	 "  备份文件用数据密钥加密并带完整性校验；恢复时需要同一密钥文件。"},

@@ -24,6 +24,9 @@ static const struct xz_result_info infos[XZ_RESULT_COUNT] = {
 	[XZ_ERR_BUSY] = {"busy", 503, "系统繁忙，请稍后重试"},
 	[XZ_ERR_IO] = {"io_error", 500, "文件读写失败"},
 	[XZ_ERR_INTERNAL] = {"internal_error", 500, "系统内部错误"},
+	[XZ_ERR_RATE_LIMITED] = {"rate_limited", 429, "登录尝试过于频繁，请稍后再试"},
+	[XZ_ERR_TOTP_ENROL] = {"totp_enrollment_required", 403,
+	                       "请先绑定动态验证码（双因素认证）后再使用系统"},
 };
 
 const struct xz_result_info *result_info(enum xz_result r)

@@ -26,6 +26,8 @@ enum xz_result {
 	XZ_ERR_BUSY,            /* database locked beyond the busy timeout */
 	XZ_ERR_IO,              /* file system failure */
 	XZ_ERR_INTERNAL,        /* a bug */
+	XZ_ERR_RATE_LIMITED,    /* too many attempts from one address; retry later */
+	XZ_ERR_TOTP_ENROL,      /* must enrol a TOTP second factor before anything else */
 	XZ_RESULT_COUNT
 };
 

@@ -36,6 +36,7 @@ enum route_flag {
 	ROUTE_PW_CHANGE = 1u << 1, /* allowed while a password change is pending */
 	ROUTE_ENTITY = 1u << 2,    /* :entity must name a descriptor */
 	ROUTE_UPLOAD = 1u << 3,    /* takes a file body up to server_config.max_upload */
+	ROUTE_TOTP_ENROL = 1u << 4, /* allowed while TOTP enrolment is pending (as are PW_CHANGE ones) */
 };
 
 struct route {
@@ -79,6 +80,7 @@ struct request {
 	char set_cookie[256];
 	json_t *details;          /* error details (owned), e.g. invalid fields */
 	char message[256];        /* error message overriding the code's default */
+	int retry_after;          /* seconds, sent as Retry-After with a 429 */
 };
 
 /* Runs the server until SIGINT/SIGTERM. */

@@ -13,6 +13,7 @@
 #include "domain/staffing_plan.h"
 #include "engine/transfer.h"
 #include "http/http.h"
+#include "http/routes_security.h"
 
 #include <stdlib.h>
 
@@ -76,22 +77,32 @@ static json_t *session_reply(struct request *req)
 static enum xz_result h_login(struct request *req)
 {
 	json_t *body = NULL;
-	enum xz_result r = http_json_body(req, &body);
+	enum xz_result r = security_login_gate(req);
+	if (!r)
+		r = http_json_body(req, &body);
 	if (r)
 		return r;
 	const char *user = json_string_value(json_object_get(body, "username"));
 	const char *pw = json_string_value(json_object_get(body, "password"));
+	const char *totp = json_string_value(json_object_get(body, "totp"));
 	if (!user || !pw || !*user || !*pw) {
 		snprintf(req->message, sizeof(req->message), "请输入用户名和密码");
 		json_decref(body);
 		return XZ_ERR_BAD_REQUEST;
 	}
-	char token[65];
+	char token[65], msg[200] = "";
 	const char *ua = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, "User-Agent");
-	r = auth_login(req->db, user, pw, req->ip, ua, token, &req->who);
+	r = auth_login(req->db, user, pw, totp, req->ip, ua, token, &req->who, msg, sizeof(msg));
 	json_decref(body);
-	if (r)
+	if (r) {
+		snprintf(req->message, sizeof(req->message), "%s", msg);
 		return r;
+	}
+	if (req->who.totp_pending) { /* the password was right: now the code */
+		req->reply = json_pack("{s:b, s:s}", "totp_required", 1, "message",
+		                       "请输入手机验证器中的6位动态验证码");
+		return XZ_OK;
+	}
 	set_session_cookie(req, token);
 	req->reply = session_reply(req);
 	return XZ_OK;
@@ -687,6 +698,15 @@ const struct route http_routes[] = {
 	{"POST", "/api/v1/auth/logout", h_logout, PERM_NONE, ROUTE_PW_CHANGE, "退出登录"},
 	{"GET", "/api/v1/auth/me", h_me, PERM_NONE, ROUTE_PW_CHANGE, "当前用户与 CSRF 令牌"},
 	{"POST", "/api/v1/auth/password", h_password, PERM_NONE, ROUTE_PW_CHANGE, "修改本人密码"},
+	{"GET", "/api/v1/auth/security", security_info, PERM_NONE, ROUTE_PW_CHANGE,
+	 "本人账号安全：口令策略、动态验证码状态"},
+	{"GET", "/api/v1/auth/sessions", security_sessions_list, PERM_NONE, 0, "本人的登录会话"},
+	{"DELETE", "/api/v1/auth/sessions/:id", security_session_end, PERM_NONE, 0,
+	 "结束本人的一个登录会话"},
+	{"POST", "/api/v1/auth/totp/setup", security_totp_setup, PERM_NONE, ROUTE_TOTP_ENROL,
+	 "开始绑定动态验证码：返回密钥、otpauth 链接和二维码"},
+	{"POST", "/api/v1/auth/totp/enable", security_totp_enable, PERM_NONE, ROUTE_TOTP_ENROL,
+	 "输入验证码确认绑定动态验证码（{code}）"},
 	{"GET", "/api/v1/meta/entities", h_meta_entities, PERM_NONE, 0, "实体描述（界面表单与列表）"},
 	{"GET", "/api/v1/dashboard/overview", h_overview, PERM_DATA_READ, 0, "首页概览：各类数据量与集群指标"},
 	{"GET", "/api/v1/chain/:id/tree", h_chain_tree, PERM_DATA_READ, 0,

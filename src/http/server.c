@@ -211,6 +211,11 @@ static enum MHD_Result send_json(struct request *req)
 	}
 	if (req->status == 401)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"xinzhi\"");
+	if (req->status == 429 && req->retry_after > 0) {
+		char secs[16];
+		snprintf(secs, sizeof(secs), "%d", req->retry_after);
+		MHD_add_response_header(resp, "Retry-After", secs);
+	}
 	enum MHD_Result ret = MHD_queue_response(req->conn, (unsigned)req->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
@@ -370,6 +375,8 @@ static enum xz_result dispatch(struct request *req)
 		}
 		if (req->who.must_change_password && !(r->flags & ROUTE_PW_CHANGE))
 			return XZ_ERR_PASSWORD_CHANGE;
+		if (req->who.must_enroll_totp && !(r->flags & (ROUTE_PW_CHANGE | ROUTE_TOTP_ENROL)))
+			return XZ_ERR_TOTP_ENROL;
 		unsigned perm = needed_perm(r, req->entity);
 		if (perm == PERM_NONE && (r->perm & (PERM_ENTITY_READ | PERM_ENTITY_WRITE)))
 			return XZ_ERR_FORBIDDEN; /* the entity cannot be written at all */

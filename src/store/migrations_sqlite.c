@@ -206,6 +206,21 @@ static const char v6[] =
 	" region_id INTEGER REFERENCES region(id), applied_at TEXT, applied_by TEXT);"
 	"CREATE INDEX staffing_plan_region ON staffing_plan(region_id);";
 
+/* Sign-in security (等保): when the password was last set (periodic
+ * change), consecutive failures and the lock they lead to, and the TOTP
+ * second factor: the secret sealed with the key file (crypto_seal), a
+ * pending secret during enrolment, and the last time step used so a code
+ * cannot be used twice. */
+static const char v7[] =
+	"ALTER TABLE user ADD COLUMN password_changed_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE user ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE user ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE user ADD COLUMN totp_secret TEXT;"
+	"ALTER TABLE user ADD COLUMN totp_pending TEXT;"
+	"ALTER TABLE user ADD COLUMN totp_enabled INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE user ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE user SET password_changed_at = CAST(strftime('%s', 'now') AS INTEGER);";
+
 const struct migration migrations_sqlite[] = {
 	{1, "regions, clusters, chains, segments, parks, enterprises, institutions", v1},
 	{2, "users, sessions, api tokens, audit log, settings", v2},
@@ -213,6 +228,7 @@ const struct migration migrations_sqlite[] = {
 	{4, "talent-shortage catalogs and their entries", v4},
 	{5, "key projects and their cadres", v5},
 	{6, "saved staffing plans", v6},
+	{7, "password age, login lockout, TOTP second factor", v7},
 };
 
 const size_t migrations_sqlite_count = sizeof(migrations_sqlite) / sizeof(migrations_sqlite[0]);

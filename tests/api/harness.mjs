@@ -36,8 +36,10 @@ function findBinary() {
 export const BIN = findBinary();
 if (!fs.existsSync(BIN)) throw new Error(`XINZHI_BIN ${BIN} does not exist: build it first`);
 
-export const ADMIN_PASSWORD = 'Admin-Test-Pass-2024';
+export const ADMIN_PASSWORD = 'Chief-Test-Pass-2024';
 export const DEFAULT_PASSWORD = 'Test-Pass-12345';
+/** Settings most test worlds run with (see World.seed). */
+export const TEST_SETTINGS = { totp_required_roles: '', login_rate_per_minute: 6000 };
 
 // The sanitizer settings ctest gives the unit tests; defaults when the files
 // are run by hand with node --test.
@@ -354,11 +356,27 @@ export class World {
     return runCli(['--db', this.db, ...args], { cwd: this.dir, ...opts });
   }
 
-  seed({ scale = 'small' } = {}) {
+  /**
+   * Seeds the demo city with admin. settings are `xinzhi setting set` pairs
+   * applied afterwards; by default TOTP is not required of admin and the
+   * per-IP login limit is raised, since every test signs in from 127.0.0.1
+   * many times (tests/api/security_auth.test.mjs tests both at their
+   * defaults).
+   */
+  seed({ scale = 'small', settings = TEST_SETTINGS } = {}) {
     const r = this.cli(['demo', '--scale', scale, '--admin'],
       { env: { XINZHI_ADMIN_PASSWORD: ADMIN_PASSWORD } });
     assert.equal(r.status, 0, `demo failed:\n${r.stderr}`);
+    this.settings(settings);
     return r;
+  }
+
+  /** xinzhi setting set k v … for an object of settings (none: no call). */
+  settings(obj) {
+    const pairs = Object.entries(obj).flat().map(String);
+    if (!pairs.length) return;
+    const s = this.cli(['setting', 'set', ...pairs]);
+    assert.equal(s.status, 0, `setting set failed:\n${s.stderr}`);
   }
 
   addUser(name, { role, region, mustChange = false, password = DEFAULT_PASSWORD } = {}) {
@@ -434,6 +452,42 @@ export function badChecksum(uscc) {
   const good = uscc[17];
   const wrong = USCC_ALPHABET[(USCC_ALPHABET.indexOf(good) + 1) % 31];
   return uscc.slice(0, 17) + wrong;
+}
+
+// ---- TOTP (RFC 6238), computed here as an authenticator app would -------------
+
+/** Bytes of an RFC 4648 base32 string. */
+export function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const ch of text.replace(/=+$/, '').toUpperCase()) {
+    const i = alphabet.indexOf(ch);
+    if (i < 0) throw new Error(`not base32: ${ch}`);
+    value = ((value << 5) | i) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The 6-digit code of a base32 secret for a 30-second time step. */
+export function totpCode(secret, step = totpStep()) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const h = crypto.createHmac('sha1', base32Decode(secret)).update(msg).digest();
+  const o = h[h.length - 1] & 15;
+  const n = (((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3]) % 1_000_000;
+  return String(n).padStart(6, '0');
+}
+
+/** The current time step (unix seconds / 30). */
+export function totpStep(now = Date.now()) {
+  return Math.floor(now / 1000 / 30);
 }
 
 /** Parses an audit row's detail (a JSON string) or returns null. */

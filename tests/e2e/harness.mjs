@@ -18,7 +18,11 @@ const { chromium } = require('playwright-core')
 export const BIN = process.env.XINZHI_BIN || join(repo, 'build', 'xinzhi')
 export const WEB = process.env.XINZHI_WEB || join(repo, 'web', 'dist')
 export const OUT = join(here, 'screenshots')
-export const ADMIN_PASSWORD = 'E2e-admin-pass-2026'
+export const ADMIN_PASSWORD = 'E2e-chief-pass-2026'
+/** Settings the browser tests run with unless they say otherwise: admin
+ * needs no TOTP and the per-IP login limit is raised (security.test.mjs
+ * tests both). */
+export const TEST_SETTINGS = { totp_required_roles: '', login_rate_per_minute: 6000 }
 export const DISTRICT = { username: 'jiangyin', password: 'District-pass-1', region: '320281' }
 
 function freePort() {
@@ -59,7 +63,7 @@ export function assertCleanExit(r) {
  * Seeds a temporary database and serves it with the built web UI.
  * users: extra users [{username, password, role, region, mustChange}].
  */
-export async function startServer({ users = [DISTRICT] } = {}) {
+export async function startServer({ users = [DISTRICT], settings = TEST_SETTINGS } = {}) {
   if (!existsSync(join(WEB, 'index.html'))) {
     throw new Error(`web UI not built (${WEB}/index.html missing): run make build first`)
   }
@@ -94,6 +98,8 @@ export async function startServer({ users = [DISTRICT] } = {}) {
     run(['--db', db, 'demo', '--scale', 'small', '--admin'], {
       env: { XINZHI_ADMIN_PASSWORD: ADMIN_PASSWORD },
     })
+    const pairs = Object.entries(settings).flat().map(String)
+    if (pairs.length) run(['--db', db, 'setting', 'set', ...pairs])
     for (const u of users) {
       const args = ['--db', db, 'user', 'add', u.username, '--role', u.role || 'operator']
       if (u.region) args.push('--region', u.region)

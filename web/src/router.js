@@ -5,6 +5,8 @@ import { homeAllowed, landingPath } from './lib/menu.js'
 import AppLayout from './layout/AppLayout.vue'
 import LoginPage from './pages/LoginPage.vue'
 import PasswordPage from './pages/PasswordPage.vue'
+import TotpEnrolPage from './pages/TotpEnrolPage.vue'
+import AccountSecurityPage from './pages/AccountSecurityPage.vue'
 import DashboardPage from './pages/DashboardPage.vue'
 import ChainsPage from './pages/ChainsPage.vue'
 import CatalogPage from './pages/CatalogPage.vue'
@@ -17,6 +19,12 @@ const routes = [
   { path: '/login', name: 'login', component: LoginPage, meta: { public: true, title: '登录' } },
   { path: '/password', name: 'password', component: PasswordPage, meta: { title: '修改密码' } },
   {
+    path: '/security/totp',
+    name: 'totp-enrol',
+    component: TotpEnrolPage,
+    meta: { title: '绑定动态验证码' },
+  },
+  {
     path: '/',
     component: AppLayout,
     children: [
@@ -26,6 +34,12 @@ const routes = [
       { path: 'match', name: 'match', component: MatchPage, meta: { title: '人岗匹配' } },
       { path: 'staffing', name: 'staffing', component: StaffingPage, meta: { title: '干部配备' } },
       { path: 'e/:entity', name: 'entity', component: EntityPage, props: true },
+      {
+        path: 'security/account',
+        name: 'account-security',
+        component: AccountSecurityPage,
+        meta: { title: '账号安全' },
+      },
       {
         path: 'forbidden',
         name: 'forbidden',
@@ -69,6 +83,10 @@ router.beforeEach(async (to) => {
   if (session.mustChange) {
     return to.name === 'password' ? true : { name: 'password', query: { redirect: to.fullPath } }
   }
+  if (session.mustEnrollTotp) {
+    return to.name === 'totp-enrol' ? true : { name: 'totp-enrol', query: { redirect: to.fullPath } }
+  }
+  if (to.name === 'totp-enrol') return true
   try {
     await loadMeta()
   } catch {

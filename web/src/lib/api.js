@@ -81,6 +81,9 @@ export async function request(method, path, { query, body, auth = true } = {}) {
     e.message || STATUS_MESSAGES[res.status] || `请求失败（${res.status}）`,
     e.details,
   )
+  // the server asks for a second factor first (role in totp_required_roles):
+  // the router takes the user to enrolment on the next navigation
+  if (res.status === 403 && err.code === 'totp_enrollment_required') session.mustEnrollTotp = true
   if (res.status === 401 && auth && unauthorizedHandler) {
     err.handled = true
     unauthorizedHandler(err)
