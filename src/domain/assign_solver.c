@@ -6,11 +6,22 @@
  * idle arcs let every unit of cadre capacity reach the sink, so the flow
  * value is fixed at the total capacity and the classic optimality
  * certificate (non-negative reduced costs on every residual arc) applies
- * without a return arc. The algorithm is primal-dual successive shortest
- * paths: Dijkstra on reduced costs (binary heap, stopping at the sink)
- * updates the potentials, then a DFS pushes as many zero-reduced-cost paths
- * as it finds before the next Dijkstra. Costs and potentials are int64; the
- * solver refuses scores large enough to overflow them.
+ * without a return arc.
+ *
+ * The algorithm (issue 5) is successive shortest paths from one supply
+ * node at a time: Dijkstra on reduced costs (binary heap) from that node,
+ * stopping as soon as the sink's distance is final, then the settled nodes'
+ * potentials drop by what they lack of the sink's distance. It works on
+ * whichever side has less capacity: the cadres as above, or, when the
+ * seats are fewer, the transposed network (project -> cadre arcs, an idle
+ * arc per project for empty seats, cadre -> sink), whose potentials map
+ * back to the cadre network by a change of sign (export_potentials). The
+ * other side then keeps spare room, so a search usually ends at once on a
+ * column with room; each row's arcs are sorted best score first and a scan
+ * stops at the first arc that cannot beat the sink's tentative distance.
+ * Preparation is linear (duplicates per cadre with a stamp array, a radix
+ * sort by score). Costs and potentials are int64; the solver refuses
+ * scores large enough to overflow them.
  */
 #include "domain/assign_solver.h"
 
@@ -78,7 +89,8 @@ static bool pair_ok(const struct assign_problem *p, const struct assign_arc *a)
 static enum xz_result prepare(const struct assign_problem *p, struct prep *pr, char *msg, size_t n)
 {
 	enum xz_result r = XZ_ERR_VALIDATION;
-	struct keyed *arcs = NULL, *pins = NULL, *excl = NULL;
+	struct keyed *pins = NULL, *excl = NULL;
+	int32_t *by_cadre = NULL, *cstart = NULL, *seen = NULL, *best = NULL;
 	memset(pr, 0, sizeof(*pr));
 	if (p->ncadres < 0 || p->nprojects < 0 || (p->nprojects > 0 && !p->seats) ||
 	    (p->narcs > 0 && !p->arcs) || (p->npins > 0 && !p->pins) ||
@@ -105,15 +117,12 @@ static enum xz_result prepare(const struct assign_problem *p, struct prep *pr, c
 			goto out;
 		}
 	}
-	arcs = xmalloc((p->narcs ? p->narcs : 1) * sizeof(*arcs));
 	for (size_t i = 0; i < p->narcs; i++) {
 		const struct assign_arc *a = &p->arcs[i];
 		if (!pair_ok(p, a) || a->score < 0) {
 			snprintf(msg, n, "候选关系 %zu 的干部、项目编号或分数无效", i);
 			goto out;
 		}
-		arcs[i] = (struct keyed){(uint64_t)a->cadre * P + (uint64_t)a->project, a->score,
-		                         (int32_t)i};
 	}
 	excl = xmalloc((p->nexcluded ? p->nexcluded : 1) * sizeof(*excl));
 	for (size_t i = 0; i < p->nexcluded; i++) {
@@ -136,7 +145,6 @@ static enum xz_result prepare(const struct assign_problem *p, struct prep *pr, c
 		    (struct keyed){(uint64_t)a->cadre * P + (uint64_t)a->project, 0, (int32_t)i};
 		pr->pin_arc[i] = -1;
 	}
-	qsort(arcs, p->narcs, sizeof(*arcs), keyed_cmp);
 	qsort(excl, p->nexcluded, sizeof(*excl), keyed_cmp);
 	qsort(pins, p->npins, sizeof(*pins), keyed_cmp);
 	for (size_t i = 0; i < p->npins; i++) {
@@ -158,24 +166,67 @@ static enum xz_result prepare(const struct assign_problem *p, struct prep *pr, c
 			goto out;
 		}
 	}
-	/* The first arc of each pair (best score) represents it; the rest are
-	 * dropped, as are excluded pairs. A pinned pair's arc carries the pin. */
+	/* The first arc of each pair (best score, then lowest index) represents
+	 * it; the rest are dropped, as are excluded pairs. A pinned pair's arc
+	 * carries the pin. Pairs are found in linear time: arcs grouped by
+	 * cadre (counting sort), then per cadre the best arc of each project
+	 * in best[], valid where seen[] holds the cadre. */
 	int64_t sum = 0, maxw = 0;
+	by_cadre = xmalloc((p->narcs ? p->narcs : 1) * sizeof(int32_t));
+	cstart = xcalloc(C + 1, sizeof(int32_t));
+	seen = xmalloc((P ? P : 1) * sizeof(int32_t));
+	best = xmalloc((P ? P : 1) * sizeof(int32_t));
+	for (size_t j = 0; j < P; j++)
+		seen[j] = -1;
+	bool grouped = true; /* arcs already in cadre order: no need to move them */
 	for (size_t i = 0; i < p->narcs; i++) {
-		const struct keyed *k = &arcs[i];
-		const struct keyed *pin;
-		if (i > 0 && k->key == arcs[i - 1].key) {
-			pr->state[k->idx] = ARC_DROPPED;
-		} else if (keyed_find(excl, p->nexcluded, k->key)) {
-			pr->state[k->idx] = ARC_DROPPED;
-		} else if ((pin = keyed_find(pins, p->npins, k->key))) {
-			pr->state[k->idx] = ARC_PINNED;
-			pr->pin_arc[pin->idx] = k->idx;
-		} else {
-			pr->state[k->idx] = ARC_FREE;
-			sum += k->score;
-			if (k->score > maxw)
-				maxw = k->score;
+		cstart[p->arcs[i].cadre + 1]++;
+		grouped &= i == 0 || p->arcs[i].cadre >= p->arcs[i - 1].cadre;
+	}
+	for (size_t c = 0; c < C; c++)
+		cstart[c + 1] += cstart[c];
+	if (grouped) {
+		for (size_t i = 0; i < p->narcs; i++)
+			by_cadre[i] = (int32_t)i;
+	} else {
+		int32_t *fill = xmalloc((C + 1) * sizeof(int32_t));
+		memcpy(fill, cstart, (C + 1) * sizeof(int32_t));
+		for (size_t i = 0; i < p->narcs; i++)
+			by_cadre[fill[p->arcs[i].cadre]++] = (int32_t)i;
+		free(fill);
+	}
+	for (size_t c = 0; c < C; c++) {
+		for (int32_t x = cstart[c]; x < cstart[c + 1]; x++) {
+			int32_t i = by_cadre[x], j = p->arcs[i].project;
+			if (seen[j] != (int32_t)c) {
+				seen[j] = (int32_t)c;
+				best[j] = i;
+			} else if (p->arcs[i].score > p->arcs[best[j]].score) {
+				pr->state[best[j]] = ARC_DROPPED;
+				best[j] = i;
+			} else {
+				pr->state[i] = ARC_DROPPED; /* i > best[j]: a later duplicate */
+				continue;
+			}
+			pr->state[i] = ARC_FREE;
+		}
+		for (int32_t x = cstart[c]; x < cstart[c + 1]; x++) {
+			int32_t i = by_cadre[x];
+			if (pr->state[i] != ARC_FREE)
+				continue;
+			const struct assign_arc *a = &p->arcs[i];
+			uint64_t key = (uint64_t)a->cadre * P + (uint64_t)a->project;
+			const struct keyed *pin;
+			if (p->nexcluded > 0 && keyed_find(excl, p->nexcluded, key)) {
+				pr->state[i] = ARC_DROPPED;
+			} else if (p->npins > 0 && (pin = keyed_find(pins, p->npins, key))) {
+				pr->state[i] = ARC_PINNED;
+				pr->pin_arc[pin->idx] = i;
+			} else {
+				sum += a->score;
+				if (a->score > maxw)
+					maxw = a->score;
+			}
 		}
 	}
 	pr->bonus = sum + 1;
@@ -187,9 +238,12 @@ static enum xz_result prepare(const struct assign_problem *p, struct prep *pr, c
 	}
 	r = XZ_OK;
 out:
-	free(arcs);
 	free(excl);
 	free(pins);
+	free(by_cadre);
+	free(cstart);
+	free(seen);
+	free(best);
 	if (r != XZ_OK)
 		prep_free(pr);
 	return r;
@@ -197,85 +251,152 @@ out:
 
 /* ---- residual network ---- */
 
+/* The network is built in one of two orientations with the same optimum:
+ * the "rows" are the side whose units are routed one search at a time,
+ * the "columns" the other side. Rows are cadres when their capacity left
+ * does not exceed the seats left, projects otherwise, so every search
+ * starts on the smaller side and usually ends soon on a column with room.
+ * Internal nodes: rows 0 .. R-1, columns R .. R+K-1, sink T = R+K. Edges:
+ * row -> column per free arc (capacity 1, cost -(B + score), cadre ->
+ * project or project -> cadre), row -> T "idle" (the row's capacity, cost
+ * 0: a cadre left free or a seat left empty), column -> T (the column's
+ * capacity, cost 0). The source is implicit: each row starts with its
+ * capacity as excess. */
 struct net {
-	int32_t nnodes, nedges;
+	bool rows_are_projects;
+	int32_t nrows, ncols, nnodes, nedges;
 	/* Edges sorted by tail (CSR) so scans read memory in order: v's edges
 	 * are start[v] .. start[v + 1]; rev[e] is e's reverse edge. */
 	int32_t *start, *to, *cap, *rev;
 	int64_t *cost;
+	int32_t *excess;   /* per row: units not yet routed */
+	uint8_t *dead;     /* per node: 1 for a column without capacity (see dead_columns) */
 	int32_t *arc_edge; /* per problem arc: its forward edge, or -1 */
 };
 
-/* Edges as added, in pairs e and e ^ 1, before sorting by tail. */
-struct edge_list {
-	int32_t n, *tail, *to, *cap;
-	int64_t *cost;
-};
-
-static void edge_add(struct edge_list *l, int32_t u, int32_t v, int32_t cap, int64_t cost)
+/* Adds edge e (tail's next slot) and its reverse f (head's next slot). */
+static void edge_pair(struct net *g, int32_t e, int32_t f, int32_t u, int32_t v, int32_t cap,
+                      int64_t cost)
 {
-	int32_t e = l->n;
-	l->tail[e] = u, l->to[e] = v, l->cap[e] = cap, l->cost[e] = cost;
-	l->tail[e + 1] = v, l->to[e + 1] = u, l->cap[e + 1] = 0, l->cost[e + 1] = -cost;
-	l->n += 2;
+	g->to[e] = v, g->cap[e] = cap, g->cost[e] = cost, g->rev[e] = f;
+	g->to[f] = u, g->cap[f] = 0, g->cost[f] = -cost, g->rev[f] = e;
 }
 
 static void net_build(struct net *g, const struct assign_problem *p, const struct prep *pr)
 {
 	int32_t C = p->ncadres, P = p->nprojects;
-	int32_t S = 0, T = C + P + 1;
-	size_t maxe = 2 * ((size_t)C * 2 + (size_t)P + p->narcs) + 2;
-	struct edge_list l = {0, xmalloc(maxe * sizeof(int32_t)), xmalloc(maxe * sizeof(int32_t)),
-	                      xmalloc(maxe * sizeof(int32_t)), xmalloc(maxe * sizeof(int64_t))};
-	g->nnodes = C + P + 2;
+	int64_t capsum = 0, seatsum = 0;
+	for (int32_t c = 0; c < C; c++)
+		capsum += pr->cap_rem[c];
+	for (int32_t j = 0; j < P; j++)
+		seatsum += pr->seat_rem[j];
+	bool rp = g->rows_are_projects = capsum > seatsum;
+	int32_t R = rp ? P : C, K = rp ? C : P, T = R + K;
+	const int32_t *rcap = rp ? pr->seat_rem : pr->cap_rem,
+	              *kcap = rp ? pr->cap_rem : pr->seat_rem;
+	g->nrows = R, g->ncols = K, g->nnodes = R + K + 1;
 	g->arc_edge = xmalloc((p->narcs ? p->narcs : 1) * sizeof(int32_t));
-	for (int32_t c = 0; c < C; c++) {
-		if (pr->cap_rem[c] > 0) {
-			edge_add(&l, S, 1 + c, pr->cap_rem[c], 0);
-			edge_add(&l, 1 + c, T, pr->cap_rem[c], 0);
-		}
-	}
+	g->excess = xmalloc(((size_t)R + 1) * sizeof(int32_t));
+	/* Each row's free arcs best score first (lowest cost first), ties by
+	 * index, then its idle edge: augment_from() stops scanning a row at the
+	 * first edge that cannot beat the sink's tentative distance. Linear
+	 * time: a stable LSD radix sort of the free arcs by descending score
+	 * (16 bits a pass), then a stable counting sort by row. */
+	size_t nfree = 0;
+	int32_t maxscore = 0;
 	for (size_t i = 0; i < p->narcs; i++) {
 		g->arc_edge[i] = -1;
-		if (pr->state[i] != ARC_FREE)
-			continue;
-		const struct assign_arc *a = &p->arcs[i];
-		g->arc_edge[i] = l.n;
-		edge_add(&l, 1 + a->cadre, 1 + C + a->project, 1, -(pr->bonus + a->score));
+		if (pr->state[i] == ARC_FREE) {
+			nfree++;
+			if (p->arcs[i].score > maxscore)
+				maxscore = p->arcs[i].score;
+		}
 	}
-	for (int32_t j = 0; j < P; j++)
-		if (pr->seat_rem[j] > 0)
-			edge_add(&l, 1 + C + j, T, pr->seat_rem[j], 0);
-	size_t ne = (size_t)l.n + 1;
-	g->nedges = l.n;
-	g->start = xcalloc((size_t)g->nnodes + 1, sizeof(int32_t));
-	for (int32_t e = 0; e < l.n; e++)
-		g->start[l.tail[e] + 1]++;
-	for (int32_t v = 0; v < g->nnodes; v++)
+	int32_t *ord = xmalloc((nfree + 1) * sizeof(int32_t));
+	int32_t *tmp = xmalloc((nfree + 1) * sizeof(int32_t));
+	size_t *bucket = xmalloc(((size_t)1 << 16) * sizeof(size_t));
+	nfree = 0;
+	for (size_t i = 0; i < p->narcs; i++)
+		if (pr->state[i] == ARC_FREE)
+			ord[nfree++] = (int32_t)i;
+	for (int shift = 0; shift < 32 && (maxscore >> shift) > 0; shift += 16) {
+		memset(bucket, 0, ((size_t)1 << 16) * sizeof(size_t));
+		for (size_t x = 0; x < nfree; x++)
+			bucket[((uint32_t)(maxscore - p->arcs[ord[x]].score) >> shift) & 0xFFFF]++;
+		size_t at = 0;
+		for (size_t d = 0; d < ((size_t)1 << 16); d++) {
+			size_t cnt = bucket[d];
+			bucket[d] = at;
+			at += cnt;
+		}
+		for (size_t x = 0; x < nfree; x++)
+			tmp[bucket[((uint32_t)(maxscore - p->arcs[ord[x]].score) >> shift) &
+			           0xFFFF]++] = ord[x];
+		int32_t *sw = ord;
+		ord = tmp;
+		tmp = sw;
+	}
+	/* CSR directly: a row's arcs then its idle edge; a column's reverse
+	 * edges then its edge to T (last, as augment_from() expects); T's
+	 * reverse edges. Degrees first. */
+	int32_t N = g->nnodes;
+	g->start = xcalloc((size_t)N + 1, sizeof(int32_t));
+	int32_t *deg = g->start + 1;
+	for (size_t x = 0; x < nfree; x++) {
+		const struct assign_arc *a = &p->arcs[ord[x]];
+		deg[rp ? a->project : a->cadre]++;
+		deg[R + (rp ? a->cadre : a->project)]++;
+	}
+	for (int32_t r = 0; r < R; r++)
+		if (rcap[r] > 0)
+			deg[r]++, deg[T]++;
+	for (int32_t k = 0; k < K; k++)
+		if (kcap[k] > 0)
+			deg[R + k]++, deg[T]++;
+	for (int32_t v = 0; v < N; v++)
 		g->start[v + 1] += g->start[v];
-	int32_t *fill = xmalloc(((size_t)g->nnodes + 1) * sizeof(int32_t));
-	int32_t *pos = xmalloc(ne * sizeof(int32_t));
-	memcpy(fill, g->start, ((size_t)g->nnodes + 1) * sizeof(int32_t));
-	for (int32_t e = 0; e < l.n; e++)
-		pos[e] = fill[l.tail[e]]++;
+	size_t ne = (size_t)g->start[N] + 1;
+	g->nedges = g->start[N];
 	g->to = xmalloc(ne * sizeof(int32_t));
 	g->cap = xmalloc(ne * sizeof(int32_t));
 	g->rev = xmalloc(ne * sizeof(int32_t));
 	g->cost = xmalloc(ne * sizeof(int64_t));
-	for (int32_t e = 0; e < l.n; e++) {
-		int32_t k = pos[e];
-		g->to[k] = l.to[e], g->cap[k] = l.cap[e], g->cost[k] = l.cost[e],
-		g->rev[k] = pos[e ^ 1];
+	int32_t *fill = xmalloc(((size_t)N + 1) * sizeof(int32_t));
+	memcpy(fill, g->start, ((size_t)N + 1) * sizeof(int32_t));
+	/* a stable counting sort by row: byrow[start[r] ..] = r's arcs, best
+	 * score first */
+	int32_t *byrow = xmalloc(((size_t)g->start[R] + 1) * sizeof(int32_t));
+	for (size_t x = 0; x < nfree; x++) {
+		const struct assign_arc *a = &p->arcs[ord[x]];
+		byrow[fill[rp ? a->project : a->cadre]++] = ord[x];
 	}
-	for (size_t i = 0; i < p->narcs; i++)
-		if (g->arc_edge[i] >= 0)
-			g->arc_edge[i] = pos[g->arc_edge[i]];
-	free(pos);
+	memcpy(fill, g->start, ((size_t)N + 1) * sizeof(int32_t));
+	for (int32_t r = 0; r < R; r++) {
+		int32_t n_arcs = g->start[r + 1] - g->start[r] - (rcap[r] > 0);
+		for (int32_t x = 0; x < n_arcs; x++) {
+			int32_t i = byrow[g->start[r] + x];
+			const struct assign_arc *a = &p->arcs[i];
+			int32_t k = R + (rp ? a->cadre : a->project);
+			int32_t e = fill[r]++;
+			g->arc_edge[i] = e;
+			edge_pair(g, e, fill[k]++, r, k, 1, -(pr->bonus + a->score));
+		}
+		g->excess[r] = rcap[r];
+		if (rcap[r] > 0)
+			edge_pair(g, fill[r]++, fill[T]++, r, T, rcap[r], 0);
+	}
+	g->dead = xcalloc((size_t)N, 1);
+	for (int32_t k = 0; k < K; k++) {
+		if (kcap[k] > 0)
+			edge_pair(g, fill[R + k]++, fill[T]++, R + k, T, kcap[k], 0);
+		else
+			g->dead[R + k] = 1;
+	}
 	free(fill);
-	free(l.tail);
-	free(l.to);
-	free(l.cap);
-	free(l.cost);
+	free(byrow);
+	free(bucket);
+	free(tmp);
+	free(ord);
 }
 
 static void net_free(struct net *g)
@@ -285,6 +406,8 @@ static void net_free(struct net *g)
 	free(g->cost);
 	free(g->start);
 	free(g->rev);
+	free(g->excess);
+	free(g->dead);
 	free(g->arc_edge);
 }
 
@@ -337,151 +460,181 @@ static struct heap_item heap_pop(struct heap *h)
 	return top;
 }
 
-/* ---- primal-dual successive shortest paths ---- */
+/* ---- successive shortest paths, one row at a time ---- */
 
 #define DIST_INF INT64_MAX
 
-/* Dijkstra on reduced costs from source to sink; on success adds the
- * distances (capped at the sink's) to pi, which keeps every residual
- * reduced cost non-negative and makes shortest paths zero-cost. */
-static bool shortest_paths(const struct net *g, int64_t *pi, int64_t *dist, uint8_t *done,
-                           int32_t *touched, struct heap *h)
+struct search {
+	int64_t *dist;
+	int32_t *pred; /* edge into the node on its shortest path */
+	uint8_t *done;
+	int32_t *touched;
+	struct heap h;
+};
+
+/* Dijkstra on reduced costs from row s, stopping when the sink is settled
+ * (it is always reachable: s's idle edge has capacity while s has excess).
+ * Then every settled node v gets pi[v] -= d(T) - d(v), which keeps every
+ * residual reduced cost non-negative (unsettled nodes are at least d(T)
+ * away) and makes the path to T zero-cost; flow is pushed along it. A
+ * tentative distance equal to the one being settled is already final, so
+ * the search stops as soon as T gets the current distance. */
+static void augment_from(struct net *g, int32_t s, int64_t *pi, struct search *z)
 {
-	int32_t S = 0, T = g->nnodes - 1, ntouched = 0;
-	bool reached = false;
-	int64_t dT = 0;
+	int32_t T = g->nnodes - 1, ntouched = 0;
+	int64_t dT = DIST_INF;
+	struct heap *h = &z->h;
 	h->n = 0;
-	dist[S] = 0;
-	touched[ntouched++] = S;
-	heap_push(h, 0, S);
+	z->dist[s] = 0;
+	z->touched[ntouched++] = s;
+	heap_push(h, 0, s);
 	while (h->n > 0) {
 		struct heap_item it = heap_pop(h);
-		if (done[it.v] || it.d != dist[it.v])
+		int32_t u = it.v;
+		if (z->done[u] || it.d != z->dist[u])
 			continue;
-		done[it.v] = 1;
-		if (it.v == T) {
-			reached = true;
-			dT = it.d;
-			break;
-		}
-		for (int32_t e = g->start[it.v]; e < g->start[it.v + 1]; e++) {
+		if (it.d >= dT)
+			break; /* T's tentative distance is final */
+		z->done[u] = 1;
+		int64_t base = it.d + pi[u];
+		bool row = u < g->nrows;
+		for (int32_t e = g->start[u]; e < g->start[u + 1]; e++) {
+			/* A row's edges go to columns or T, whose potentials are
+			 * <= 0 (they start at 0 and only decrease; T's never moves),
+			 * so base + cost bounds this edge's distance from below,
+			 * and the costs only grow along the row. */
+			if (row && base + g->cost[e] >= dT)
+				break;
 			int32_t w = g->to[e];
-			if (g->cap[e] <= 0 || done[w])
+			if (g->cap[e] <= 0 || z->done[w] || g->dead[w])
 				continue;
-			int64_t nd = it.d + g->cost[e] + pi[it.v] - pi[w];
-			if (dist[w] == DIST_INF)
-				touched[ntouched++] = w;
-			if (nd < dist[w]) {
-				dist[w] = nd;
-				heap_push(h, nd, w);
+			int64_t nd = base + g->cost[e] - pi[w];
+			if (nd >= z->dist[w])
+				continue;
+			if (z->dist[w] == DIST_INF)
+				z->touched[ntouched++] = w;
+			z->dist[w] = nd;
+			z->pred[w] = e;
+			if (w == T) {
+				dT = nd;
+				continue;
+			}
+			heap_push(h, nd, w);
+			/* A column with room reaches T at once (its T edge is its
+			 * last): relaxing it now lets the row scans above stop. */
+			int32_t last = g->start[w + 1] - 1;
+			if (!row || g->to[last] != T || g->cap[last] <= 0)
+				continue;
+			int64_t ndT = nd + pi[w] - pi[T];
+			if (ndT < dT) {
+				if (z->dist[T] == DIST_INF)
+					z->touched[ntouched++] = T;
+				z->dist[T] = dT = ndT;
+				z->pred[T] = last;
 			}
 		}
-	}
-	if (reached) {
-		for (int32_t v = 0; v < g->nnodes; v++)
-			pi[v] += dT;
-		for (int32_t i = 0; i < ntouched; i++) {
-			int32_t v = touched[i];
-			if (done[v] && dist[v] < dT)
-				pi[v] -= dT - dist[v];
-		}
+		if (dT == it.d)
+			break; /* nothing can beat the distance being settled */
 	}
 	for (int32_t i = 0; i < ntouched; i++) {
-		dist[touched[i]] = DIST_INF;
-		done[touched[i]] = 0;
+		int32_t v = z->touched[i];
+		if (z->done[v] && z->dist[v] < dT)
+			pi[v] -= dT - z->dist[v];
 	}
-	return reached;
-}
-
-/* Pushes flow along zero-reduced-cost paths until the DFS finds none. The
- * first search of a phase is a complete DFS, so each phase pushes at least
- * one path after shortest_paths() succeeded. */
-static void push_paths(struct net *g, const int64_t *pi, int32_t *cur, int32_t *dead, int32_t phase,
-                       uint8_t *onstack, int32_t *snode, int32_t *sedge)
-{
-	int32_t S = 0, T = g->nnodes - 1;
-	memcpy(cur, g->start, (size_t)g->nnodes * sizeof(int32_t));
-	for (;;) {
-		int32_t sp = 0;
-		snode[0] = S;
-		onstack[S] = 1;
-		while (sp >= 0 && snode[sp] != T) {
-			int32_t v = snode[sp];
-			bool advanced = false;
-			for (; cur[v] < g->start[v + 1]; cur[v]++) {
-				int32_t e = cur[v], w = g->to[e];
-				if (g->cap[e] > 0 && dead[w] != phase && !onstack[w] &&
-				    g->cost[e] + pi[v] - pi[w] == 0) {
-					sedge[sp] = e;
-					snode[++sp] = w;
-					onstack[w] = 1;
-					advanced = true;
-					break;
-				}
-			}
-			if (advanced)
-				continue;
-			dead[v] = phase;
-			onstack[v] = 0;
-			if (--sp >= 0)
-				cur[snode[sp]]++;
-		}
-		if (sp < 0)
-			return;
-		int32_t f = INT32_MAX;
-		for (int32_t i = 0; i < sp; i++)
-			if (g->cap[sedge[i]] < f)
-				f = g->cap[sedge[i]];
-		for (int32_t i = 0; i < sp; i++) {
-			g->cap[sedge[i]] -= f;
-			g->cap[g->rev[sedge[i]]] += f;
-		}
-		for (int32_t i = 0; i <= sp; i++)
-			onstack[snode[i]] = 0;
+	/* bottleneck: the row's excess and the residual capacities */
+	int32_t f = g->excess[s];
+	for (int32_t v = T; v != s;) {
+		int32_t e = z->pred[v];
+		if (g->cap[e] < f)
+			f = g->cap[e];
+		v = g->to[g->rev[e]];
+	}
+	for (int32_t v = T; v != s;) {
+		int32_t e = z->pred[v];
+		g->cap[e] -= f;
+		g->cap[g->rev[e]] += f;
+		v = g->to[g->rev[e]];
+	}
+	g->excess[s] -= f;
+	for (int32_t i = 0; i < ntouched; i++) {
+		z->dist[z->touched[i]] = DIST_INF;
+		z->done[z->touched[i]] = 0;
 	}
 }
 
-/* Potentials valid for the empty flow: cadres 0, each project the most
- * negative cost into it, the sink the minimum of all. */
-static void initial_potentials(const struct net *g, int32_t C, int64_t *pi)
+/* Potentials valid for the empty flow: T and the columns 0, each row the
+ * largest -cost out of it (0 without arcs), so that every row -> column
+ * edge has reduced cost (best - this) >= 0 and a row's best arc is free. */
+static void initial_potentials(const struct net *g, int64_t *pi)
 {
-	int32_t T = g->nnodes - 1;
 	memset(pi, 0, (size_t)g->nnodes * sizeof(int64_t));
-	for (int32_t c = 1; c <= C; c++)
-		for (int32_t e = g->start[c]; e < g->start[c + 1]; e++) {
-			int32_t w = g->to[e];
-			if (w != T && g->cap[e] > 0 && g->cost[e] < pi[w])
-				pi[w] = g->cost[e];
-		}
-	for (int32_t v = C + 1; v < T; v++)
-		if (pi[v] < pi[T])
-			pi[T] = pi[v];
+	for (int32_t r = 0; r < g->nrows; r++)
+		for (int32_t e = g->start[r]; e < g->start[r + 1]; e++)
+			if (-g->cost[e] > pi[r])
+				pi[r] = -g->cost[e];
 }
 
-static void solve_flow(struct net *g, int32_t C, int64_t *pi)
+/* A column without capacity (a project whose seats are all pinned, a cadre
+ * whose capacity is) can never carry flow nor lead to T, so the searches
+ * skip it and its potential stays 0 while the rows' drop; here it gets the
+ * largest value that keeps its incoming arcs' reduced costs >= 0 (it has
+ * no other residual arc). Skipping it also keeps potentials bounded: every
+ * node a search settles has a residual path to T. */
+static void dead_columns(const struct net *g, int64_t *pi)
+{
+	for (int32_t k = g->nrows; k < g->nrows + g->ncols; k++) {
+		if (!g->dead[k])
+			continue;
+		for (int32_t f = g->start[k]; f < g->start[k + 1]; f++) {
+			int64_t bound = pi[g->to[f]] - g->cost[f]; /* pi(row) + forward cost */
+			if (bound < pi[k])
+				pi[k] = bound;
+		}
+	}
+}
+
+static void solve_flow(struct net *g, int64_t *pi)
 {
 	size_t N = (size_t)g->nnodes;
-	int64_t *dist = xmalloc(N * sizeof(int64_t));
-	uint8_t *done = xcalloc(N, 1), *onstack = xcalloc(N, 1);
-	int32_t *touched = xmalloc(N * sizeof(int32_t)), *cur = xmalloc(N * sizeof(int32_t));
-	int32_t *dead = xcalloc(N, sizeof(int32_t));
-	int32_t *snode = xmalloc((N + 1) * sizeof(int32_t)),
-	        *sedge = xmalloc((N + 1) * sizeof(int32_t));
-	struct heap h = {0};
+	struct search z = {xmalloc(N * sizeof(int64_t)),
+	                   xmalloc(N * sizeof(int32_t)),
+	                   xcalloc(N, 1),
+	                   xmalloc(N * sizeof(int32_t)),
+	                   {0}};
 	for (size_t v = 0; v < N; v++)
-		dist[v] = DIST_INF;
-	initial_potentials(g, C, pi);
-	for (int32_t phase = 1; shortest_paths(g, pi, dist, done, touched, &h); phase++)
-		push_paths(g, pi, cur, dead, phase, onstack, snode, sedge);
-	free(h.a);
-	free(dist);
-	free(done);
-	free(onstack);
-	free(touched);
-	free(cur);
-	free(dead);
-	free(snode);
-	free(sedge);
+		z.dist[v] = DIST_INF;
+	initial_potentials(g, pi);
+	for (int32_t r = 0; r < g->nrows; r++)
+		while (g->excess[r] > 0)
+			augment_from(g, r, pi, &z);
+	dead_columns(g, pi);
+	free(z.h.a);
+	free(z.dist);
+	free(z.pred);
+	free(z.done);
+	free(z.touched);
+}
+
+/* Potentials in the layout of assign_solution (source, cadres, projects,
+ * sink: the cadre -> project network of assign_solver.h). Cadre rows map
+ * one to one. Project rows are the transposed network: with u = pi - pi(T)
+ * its optimality conditions are those of the cadre network under
+ * u(cadre) = -u'(cadre), u(project) = -u'(project). The source gets the
+ * least cadre potential, so the reverses of its saturated arcs are slack. */
+static void export_potentials(const struct net *g, int32_t C, int32_t P, const int64_t *pi,
+                              int64_t *out)
+{
+	int32_t T = g->nnodes - 1;
+	for (int32_t c = 0; c < C; c++)
+		out[1 + c] = g->rows_are_projects ? pi[T] - pi[P + c] : pi[c] - pi[T];
+	for (int32_t j = 0; j < P; j++)
+		out[1 + C + j] = g->rows_are_projects ? pi[T] - pi[j] : pi[C + j] - pi[T];
+	out[1 + C + P] = 0;
+	int64_t least = 0;
+	for (int32_t c = 0; c < C; c++)
+		if (out[1 + c] < least)
+			least = out[1 + c];
+	out[0] = least;
 }
 
 /* ---- solution ---- */
@@ -555,11 +708,14 @@ enum xz_result assign_solve(const struct assign_problem *p, struct assign_soluti
 	net_build(&g, p, &pr);
 	struct assign_solution *s = xcalloc(1, sizeof(*s));
 	s->bonus = pr.bonus;
-	s->npotential = g.nnodes;
-	s->potential = xmalloc((size_t)g.nnodes * sizeof(int64_t));
+	s->npotential = g.nnodes + 1; /* plus the source */
+	s->potential = xmalloc((size_t)s->npotential * sizeof(int64_t));
 	s->arc_used = xcalloc(p->narcs ? p->narcs : 1, 1);
 	s->projects = xcalloc((size_t)(p->nprojects ? p->nprojects : 1), sizeof(*s->projects));
-	solve_flow(&g, p->ncadres, s->potential);
+	int64_t *pi = xmalloc((size_t)g.nnodes * sizeof(int64_t));
+	solve_flow(&g, pi);
+	export_potentials(&g, p->ncadres, p->nprojects, pi, s->potential);
+	free(pi);
 	fill_solution(p, &pr, &g, s);
 	*out = s;
 	net_free(&g);
