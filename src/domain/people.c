@@ -5,8 +5,10 @@
  * dates must be ordered.
  */
 #include "core/valid.h"
+#include "store/store.h"
 #include "model/entities.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void people_person_validate(const struct entity *e, struct store *db, long long id, json_t *row,
@@ -54,4 +56,53 @@ void people_need_validate(const struct entity *e, struct store *db, long long id
 	const char *due = json_string_value(json_object_get(row, "deadline"));
 	if (pub && due && strcmp(due, pub) < 0)
 		model_error(errs, "deadline", "before_start", "截止日期不能早于发布日期");
+}
+
+/* The kind's target decides what the nomination names: a team (班子) or a
+ * cadre (个人); a stopped kind takes no new nominations, and a cadre is
+ * nominated once per kind and year (a rejected nomination does not count). */
+void people_award_validate(const struct entity *e, struct store *db, long long id, json_t *row,
+                           struct model_errors *errs)
+{
+	(void)e;
+	json_int_t kind = json_integer_value(json_object_get(row, "kind_id"));
+	struct store_stmt *st = NULL;
+	char target[16] = "";
+	bool active = true;
+	if (!kind || store_prepare(db, "SELECT target, active FROM award_kind WHERE id = ?", &st))
+		return;
+	store_bind_int(st, 1, kind);
+	if (store_step(st) == STORE_ROW) {
+		snprintf(target, sizeof(target), "%s", store_column_text(st, 0));
+		active = store_column_int(st, 1) != 0;
+	}
+	store_finalize(st);
+	if (!active && !id)
+		model_error(errs, "kind_id", "inactive", "该评选类别已停用，不能再推荐");
+	const char *team = json_string_value(json_object_get(row, "team_name"));
+	json_int_t cadre = json_integer_value(json_object_get(row, "cadre_id"));
+	if (!strcmp(target, "班子")) {
+		if (!team || !*team)
+			model_error(errs, "team_name", "required", "评选对象为班子，须填写班子名称");
+		if (cadre)
+			model_error(errs, "cadre_id", "not_applicable", "评选对象为班子，不填推荐干部");
+	} else if (!strcmp(target, "个人")) {
+		if (!cadre)
+			model_error(errs, "cadre_id", "required", "评选对象为个人，须选择推荐干部");
+	}
+	if (!cadre)
+		return;
+	st = NULL;
+	if (store_prepare(db,
+	                  "SELECT count(*) FROM award WHERE kind_id = ? AND year = ? AND cadre_id = ?"
+	                  " AND id <> ? AND deleted_at IS NULL AND status <> '未通过'",
+	                  &st))
+		return;
+	store_bind_int(st, 1, kind);
+	store_bind_int(st, 2, json_integer_value(json_object_get(row, "year")));
+	store_bind_int(st, 3, cadre);
+	store_bind_int(st, 4, id);
+	if (store_step(st) == STORE_ROW && store_column_int(st, 0) > 0)
+		model_error(errs, "cadre_id", "duplicate", "该干部本年度已被推荐参加这一评选");
+	store_finalize(st);
 }

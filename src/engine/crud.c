@@ -10,6 +10,7 @@
 #include "core/mem.h"
 #include "core/util.h"
 #include "engine/engine.h"
+#include "engine/workflow.h"
 #include "engine/query.h"
 
 #include <inttypes.h>
@@ -870,6 +871,8 @@ enum xz_result engine_update(struct engine_ctx *ctx, const struct entity *e, int
 		r = XZ_ERR_CONFLICT;
 		goto fail;
 	}
+	if ((r = workflow_check_editable(ctx, e, before, "修改")))
+		goto fail;
 	merged = json_deep_copy(before);
 	collect(ctx, e, patch, before, &c, merged);
 	check_refs(ctx, &c);
@@ -999,6 +1002,8 @@ enum xz_result engine_delete(struct engine_ctx *ctx, const struct entity *e, int
 	if ((r = store_begin(ctx->db)))
 		goto out;
 	if ((r = load_row(ctx, e, id, &before)))
+		goto fail;
+	if ((r = workflow_check_editable(ctx, e, before, "删除")))
 		goto fail;
 	if (count_referrers(ctx, e, id) > 0) {
 		snprintf(ctx->message, sizeof(ctx->message), "该%s正被其他数据引用，不能删除：%s",

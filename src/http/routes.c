@@ -11,6 +11,7 @@
 #include "domain/match.h"
 #include "domain/staffing.h"
 #include "domain/staffing_plan.h"
+#include "engine/workflow.h"
 #include "engine/transfer.h"
 #include "http/http.h"
 #include "http/routes_security.h"
@@ -472,6 +473,37 @@ static enum xz_result h_reveal(struct request *req)
 	return finish(req, &c, engine_reveal(&c.ctx, req->entity, req->id, field, &c.out));
 }
 
+/* A step of the entity's workflow: {action, comment?, version?}. */
+static enum xz_result h_transition(struct request *req)
+{
+	json_t *body = NULL;
+	enum xz_result r = http_json_body(req, &body);
+	if (r)
+		return r;
+	json_t *action = json_object_get(body, "action"), *comment = json_object_get(body, "comment");
+	json_t *version = json_object_get(body, "version");
+	if (!json_is_string(action) || (comment && !json_is_null(comment) && !json_is_string(comment)) ||
+	    (version && !json_is_integer(version))) {
+		json_decref(body);
+		snprintf(req->message, sizeof(req->message),
+		         "请求体应为 {\"action\": 操作, \"comment\": 意见, \"version\": 版本号}");
+		return XZ_ERR_BAD_REQUEST;
+	}
+	struct entity_call c;
+	begin(req, &c);
+	r = engine_transition(&c.ctx, req->entity, req->id, json_string_value(action),
+	                      json_string_value(comment), json_integer_value(version), &c.out);
+	json_decref(body);
+	return finish(req, &c, r);
+}
+
+static enum xz_result h_history(struct request *req)
+{
+	struct entity_call c;
+	begin(req, &c);
+	return finish(req, &c, engine_history(&c.ctx, req->entity, req->id, &c.out));
+}
+
 /* ---- spreadsheets ---- */
 
 static bool flag_arg(struct request *req, const char *name)
@@ -751,6 +783,10 @@ const struct route http_routes[] = {
 	{"POST", "/api/v1/:entity", h_create, PERM_ENTITY_WRITE, ROUTE_ENTITY, "新增"},
 	{"GET", "/api/v1/:entity/:id", h_get, PERM_ENTITY_READ, ROUTE_ENTITY, "查看"},
 	{"PATCH", "/api/v1/:entity/:id", h_update, PERM_ENTITY_WRITE, ROUTE_ENTITY, "修改"},
+	{"POST", "/api/v1/:entity/:id/transition", h_transition, PERM_ENTITY_WRITE, ROUTE_ENTITY,
+	 "办理流程的一步：提交、审核、批准、退回修改等（{action, comment, version}）"},
+	{"GET", "/api/v1/:entity/:id/history", h_history, PERM_ENTITY_READ, ROUTE_ENTITY,
+	 "办理记录：每一步的操作、办理人、意见和时间"},
 	{"GET", "/api/v1/:entity/:id/reveal", h_reveal, PERM_PII_REVEAL, ROUTE_ENTITY,
 	 "查看加密的个人信息（记入审计）"},
 	{"DELETE", "/api/v1/:entity/:id", h_delete, PERM_ENTITY_WRITE, ROUTE_ENTITY, "删除"},

@@ -371,6 +371,51 @@ static const struct field audit_fields[] = {
 	{"detail", FT_TEXT, "详情", F_READONLY | F_SEARCH},
 };
 
+/* ---- 一建设、五争当: award kinds and nominations through an approval flow ---- */
+
+static const char *const award_targets[] = {"班子", "个人", NULL};
+
+static const struct field award_kind_fields[] = {
+	{"name", FT_TEXT, "评选类别", F_REQUIRED | F_UNIQUE | F_NATKEY | F_SEARCH | F_SORT | F_LIST,
+	 .max_len = 50},
+	{"target", FT_ENUM, "评选对象", F_REQUIRED | F_FILTER | F_LIST, .enum_values = award_targets},
+	{"description", FT_TEXT, "评选标准", F_SEARCH | F_LIST, .max_len = 500},
+	{"active", FT_BOOL, "启用", F_FILTER | F_LIST},
+};
+
+static const char *const award_states[] = {"草稿",   "待审核", "待审批",
+                                           "已批准", "退回修改", "未通过", NULL};
+
+static const struct field award_fields[] = {
+	{"kind_id", FT_REF, "评选类别", F_REQUIRED | F_FILTER | F_LIST, .ref = "award_kind"},
+	{"year", FT_INT, "年度", F_REQUIRED | F_FILTER | F_SORT | F_LIST, .min = 2000, .max = 2100},
+	{"team_name", FT_TEXT, "班子名称", F_SEARCH | F_LIST, .max_len = 100,
+	 .help = "评选对象为班子时填写，如 江阴市工业和信息化局领导班子"},
+	{"cadre_id", FT_REF, "推荐干部", F_FILTER | F_LIST, .ref = "cadre",
+	 .help = "评选对象为个人时填写"},
+	{"unit", FT_TEXT, "推荐单位", F_REQUIRED | F_SEARCH | F_LIST, .max_len = 100},
+	{"region_id", FT_REF, "所属区划", F_REQUIRED | F_FILTER | F_LIST, .ref = "region"},
+	{"deeds", FT_TEXT, "主要事迹", F_REQUIRED | F_SEARCH, .max_len = 3000},
+	{"status", FT_ENUM, "办理状态", F_READONLY | F_FILTER | F_SORT | F_LIST,
+	 .enum_values = award_states, .help = "由办理流程改变：提交、审核、批准、退回修改"},
+};
+
+/* Nominated by a unit, checked by one reviewer and approved by another; a
+ * return or a rejection gives the reason. */
+static const struct wf_step award_steps[] = {
+	{"submit", "提交", "草稿", "待审核", "admin,operator", 0},
+	{"submit", "重新提交", "退回修改", "待审核", "admin,operator", 0},
+	{"review", "审核通过", "待审核", "待审批", "admin", WF_OTHER_USER},
+	{"return", "退回修改", "待审核", "退回修改", "admin", WF_COMMENT},
+	{"return", "退回修改", "待审批", "退回修改", "admin", WF_COMMENT},
+	{"approve", "批准", "待审批", "已批准", "admin", WF_OTHER_USER},
+	{"reject", "不予通过", "待审核", "未通过", "admin", WF_COMMENT},
+	{"reject", "不予通过", "待审批", "未通过", "admin", WF_COMMENT},
+};
+
+static const struct workflow award_flow = {"status", award_steps, COUNT(award_steps),
+                                           (const char *const[]){"草稿", "退回修改", NULL}};
+
 const struct entity model_entities[] = {
 	{"region", "region", "行政区划", "系统", region_fields, COUNT(region_fields), NULL, 0,
 	 E_SOFT_DELETE, "name", "code", "", PERM_DATA_READ, PERM_STRUCTURE_WRITE, NULL,
@@ -431,6 +476,12 @@ const struct entity model_entities[] = {
 	{"staffing_plan", "staffing_plan", "配备方案", "干部", staffing_plan_fields,
 	 COUNT(staffing_plan_fields), NULL, 0, E_SOFT_DELETE, "name", "-id", "region_id",
 	 PERM_DATA_READ, PERM_DATA_WRITE, staffing_plan_validate},
+	{"award_kind", "award_kind", "评选类别", "干部", award_kind_fields,
+	 COUNT(award_kind_fields), NULL, 0, E_SOFT_DELETE, "name", "id", NULL, PERM_DATA_READ,
+	 PERM_STRUCTURE_WRITE, NULL},
+	{"award", "award", "评选推荐", "干部", award_fields, COUNT(award_fields), NULL, 0,
+	 E_SOFT_DELETE, "unit", "-id", "region_id", PERM_DATA_READ, PERM_DATA_WRITE,
+	 people_award_validate, .workflow = &award_flow},
 	{"audit_log", "audit_log", "审计日志", "系统", audit_fields, COUNT(audit_fields), NULL, 0,
 	 E_READONLY | E_NO_TIMESTAMPS, "action", "-id", NULL, PERM_AUDIT_READ, PERM_NONE, NULL},
 };

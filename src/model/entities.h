@@ -19,6 +19,9 @@ void people_person_validate(const struct entity *e, struct store *db, long long 
                             struct model_errors *errs);
 void people_career_validate(const struct entity *e, struct store *db, long long id, json_t *row,
                             struct model_errors *errs);
+/* An award names a team (班子 kinds) or a cadre (个人 kinds), as its kind asks. */
+void people_award_validate(const struct entity *e, struct store *db, long long id, json_t *row,
+                           struct model_errors *errs);
 void people_need_validate(const struct entity *e, struct store *db, long long id, json_t *row,
                           struct model_errors *errs);
 

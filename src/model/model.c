@@ -83,6 +83,7 @@ const char *model_perm_name(unsigned perm)
 		{PERM_DATA_READ, "data.read"},         {PERM_DATA_WRITE, "data.write"},
 		{PERM_STRUCTURE_WRITE, "structure.write"}, {PERM_USER_ADMIN, "user.admin"},
 		{PERM_AUDIT_READ, "audit.read"},       {PERM_PII_REVEAL, "pii.reveal"},
+		{PERM_SECURITY_ADMIN, "security.admin"},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (names[i].bit == perm)
@@ -142,6 +143,39 @@ static int problem(const struct entity *e, const char *what, const char *name)
 	return 1;
 }
 
+static bool is_state(const struct field *f, const char *s)
+{
+	for (const char *const *v = f->enum_values; v && *v; v++)
+		if (!strcmp(*v, s))
+			return true;
+	return false;
+}
+
+/* The state field is a read-only enum and every step joins two of its
+ * states; an action code appears once per state it starts from. */
+static int check_workflow(const struct entity *e)
+{
+	const struct workflow *w = e->workflow;
+	if (!w)
+		return 0;
+	const struct field *f = model_field(e, w->field);
+	if (!f || f->type != FT_ENUM || !(f->flags & F_READONLY))
+		return problem(e, "workflow field is not a read-only enum", w->field);
+	int bad = 0;
+	for (size_t i = 0; i < w->nsteps; i++) {
+		const struct wf_step *st = &w->steps[i];
+		if (!is_state(f, st->from) || !is_state(f, st->to))
+			bad += problem(e, "workflow step between unknown states", st->action);
+		if (!st->label || !st->roles || !*st->roles)
+			bad += problem(e, "workflow step without label or roles", st->action);
+		for (size_t k = i + 1; k < w->nsteps; k++)
+			if (!strcmp(st->action, w->steps[k].action) && !strcmp(st->from, w->steps[k].from))
+				bad += problem(e, "workflow step repeated", st->action);
+	}
+	return bad;
+}
+
+
 /* A scope path must be a chain of FT_REF fields ending at a region reference. */
 static int check_scope(const struct entity *e)
 {
@@ -197,6 +231,7 @@ int model_check(void)
 				bad += problem(e, "default sort field not found", s);
 		}
 		bad += check_scope(e);
+		bad += check_workflow(e);
 		if (e->embed) {
 			const struct field *f = model_field(e, e->embed);
 			if (!f || f->type != FT_REF || !(f->flags & F_NATKEY))
@@ -204,6 +239,32 @@ int model_check(void)
 		}
 	}
 	return bad;
+}
+
+static json_t *workflow_json(const struct workflow *w)
+{
+	json_t *steps = json_array();
+	for (size_t i = 0; i < w->nsteps; i++) {
+		const struct wf_step *st = &w->steps[i];
+		json_t *roles = json_array();
+		char buf[128];
+		snprintf(buf, sizeof(buf), "%s", st->roles);
+		char *save = NULL;
+		for (char *r = strtok_r(buf, ",", &save); r; r = strtok_r(NULL, ",", &save))
+			json_array_append_new(roles, json_string(r));
+		json_array_append_new(
+		        steps, json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:b}", "action", st->action,
+		                         "label", st->label, "from", st->from, "to", st->to, "roles",
+		                         roles, "comment", !!(st->flags & WF_COMMENT), "other_user",
+		                         !!(st->flags & WF_OTHER_USER)));
+	}
+	json_t *editable = json_null();
+	if (w->editable) {
+		editable = json_array();
+		for (const char *const *e = w->editable; *e; e++)
+			json_array_append_new(editable, json_string(*e));
+	}
+	return json_pack("{s:s, s:o, s:o}", "field", w->field, "steps", steps, "editable", editable);
 }
 
 static json_t *field_json(const struct field *f)
@@ -258,6 +319,9 @@ json_t *model_to_json(void)
 		                       "read_permission", model_perm_name(e->perm_read),
 		                       "write_permission", model_perm_name(e->perm_write), "fields",
 		                       fields, "links", links));
+		if (e->workflow)
+			json_object_set_new(json_array_get(arr, json_array_size(arr) - 1), "workflow",
+			                    workflow_json(e->workflow));
 	}
 	return arr;
 }

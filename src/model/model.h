@@ -53,6 +53,7 @@ enum perm {
 	PERM_USER_ADMIN = 1u << 3,
 	PERM_AUDIT_READ = 1u << 4,
 	PERM_PII_REVEAL = 1u << 5, /* see 身份证号, mobile, family in clear (audited) */
+	PERM_SECURITY_ADMIN = 1u << 6, /* security policy settings, role/permission matrix */
 	/* pseudo-permissions in the route table, resolved through the entity */
 	PERM_ENTITY_READ = 1u << 29,
 	PERM_ENTITY_WRITE = 1u << 30,
@@ -113,6 +114,35 @@ enum entity_flag {
 	E_NO_TIMESTAMPS = 1u << 2,
 };
 
+/*
+ * A workflow: the states of one enum field and the steps between them, each
+ * taken by the roles it names (approval flows, the problem ledger). The
+ * field is read-only to create/update; a new row starts in the state given
+ * as the column's default in its migration; only engine_transition() moves
+ * it, writing a history row and an audit row.
+ */
+enum wf_flag {
+	WF_COMMENT = 1u << 0,    /* a comment is required (returns, rejections) */
+	WF_OTHER_USER = 1u << 1, /* not by the user who took the previous step */
+};
+
+struct wf_step {
+	const char *action; /* stable code: "submit", "approve" … */
+	const char *label;  /* zh-CN: 提交, 批准 … */
+	const char *from, *to;
+	const char *roles; /* comma-separated role names that may take it */
+	unsigned flags;    /* enum wf_flag */
+};
+
+struct workflow {
+	const char *field; /* the state field */
+	const struct wf_step *steps;
+	size_t nsteps;
+	/* states in which the record may still be edited or deleted (a
+	 * submitted nomination is frozen); NULL: always */
+	const char *const *editable;
+};
+
 struct entity {
 	const char *name;  /* API path segment and descriptor key */
 	const char *table;
@@ -134,6 +164,7 @@ struct entity {
 	 * a talent's sheet carries the person's columns too ("person_id"). */
 	const char *embed;
 	model_change_hook changed; /* NULL: nobody listens */
+	const struct workflow *workflow; /* NULL: no states */
 };
 
 /* Validation errors collected by the engine and hooks. */

@@ -221,6 +221,35 @@ static const char v7[] =
 	"ALTER TABLE user ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;"
 	"UPDATE user SET password_changed_at = CAST(strftime('%s', 'now') AS INTEGER);";
 
+/* Workflows (one mechanism for approvals and ledgers): the history of every
+ * step taken on any record, and the first user of it, 一建设、五争当 awards:
+ * the kinds the city sets (seeded with the three named in the work plan) and
+ * the nominations that go through 提交 → 审核 → 批准. */
+static const char v8[] =
+	"CREATE TABLE workflow_step (id INTEGER PRIMARY KEY, entity TEXT NOT NULL,"
+	" entity_id INTEGER NOT NULL, action TEXT NOT NULL, label TEXT NOT NULL,"
+	" from_state TEXT NOT NULL, to_state TEXT NOT NULL, user_id INTEGER, username TEXT,"
+	" role TEXT, comment TEXT, ts TEXT NOT NULL);"
+	"CREATE INDEX workflow_step_row ON workflow_step(entity, entity_id);"
+
+	"CREATE TABLE award_kind (" ENTITY_COLS
+	" deleted_at TEXT, created_by INTEGER, name TEXT NOT NULL, target TEXT NOT NULL,"
+	" description TEXT, active INTEGER NOT NULL DEFAULT 1);"
+	"CREATE UNIQUE INDEX award_kind_name ON award_kind(name) WHERE deleted_at IS NULL;"
+	"INSERT INTO award_kind (name, target, description) VALUES"
+	" ('好班子', '班子', '一建设：政治坚定、担当作为、团结协作、实绩突出的领导班子'),"
+	" ('好班长', '个人', '五争当：带班子、抓落实成效突出的党政正职'),"
+	" ('好助手', '个人', '五争当：分管工作走在前列、配合主要负责同志有力的班子成员');"
+
+	"CREATE TABLE award (" ENTITY_COLS
+	" deleted_at TEXT, created_by INTEGER, kind_id INTEGER NOT NULL REFERENCES award_kind(id),"
+	" year INTEGER NOT NULL, team_name TEXT, cadre_id INTEGER REFERENCES cadre(id),"
+	" unit TEXT NOT NULL, region_id INTEGER NOT NULL REFERENCES region(id), deeds TEXT NOT NULL,"
+	" status TEXT NOT NULL DEFAULT '草稿');"
+	"CREATE INDEX award_kind_year ON award(kind_id, year);"
+	"CREATE INDEX award_cadre ON award(cadre_id);"
+	"CREATE INDEX award_region ON award(region_id);";
+
 const struct migration migrations_sqlite[] = {
 	{1, "regions, clusters, chains, segments, parks, enterprises, institutions", v1},
 	{2, "users, sessions, api tokens, audit log, settings", v2},
@@ -229,6 +258,7 @@ const struct migration migrations_sqlite[] = {
 	{5, "key projects and their cadres", v5},
 	{6, "saved staffing plans", v6},
 	{7, "password age, login lockout, TOTP second factor", v7},
+	{8, "workflow history; 一建设、五争当 award kinds and nominations", v8},
 };
 
 const size_t migrations_sqlite_count = sizeof(migrations_sqlite) / sizeof(migrations_sqlite[0]);

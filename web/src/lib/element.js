@@ -42,6 +42,8 @@ import {
   ElTabPane,
   ElTabs,
   ElTag,
+  ElTimeline,
+  ElTimelineItem,
   ElTooltip,
 } from 'element-plus'
 import 'element-plus/dist/index.css'
@@ -87,6 +89,8 @@ const components = [
   ElTabPane,
   ElTabs,
   ElTag,
+  ElTimeline,
+  ElTimelineItem,
   ElTooltip,
 ]
 
