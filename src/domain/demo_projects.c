@@ -4,7 +4,11 @@
  * district, each with 5–15 seats and two or three required expertise tags
  * from the vocabulary the demo cadres carry, so the staffing page and
  * `xinzhi assign` have something to solve. No members are written: the
- * staffing is what the user does with them. Deterministic for a seed.
+ * staffing is what the user does with them. Each project gets four
+ * milestones in 2026–2027, the early ones done for most projects and late
+ * for some, so the ledger shows progress and overdue items; and a few vacant
+ * posts (small: 8, city: 40) ask for the same expertise vocabulary, for the
+ * post recommendation. Deterministic for a seed.
  */
 #include "domain/demo.h"
 #include "core/mem.h"
@@ -58,6 +62,88 @@ static enum xz_result ids_of(struct store *db, const char *sql, int64_t **ids, c
 	return r;
 }
 
+/* Four milestones from March 2026 to the end of 2027: the first is done for
+ * every project, the second for two in three, so every third project is
+ * late on its July milestone. */
+static enum xz_result seed_milestones(struct engine_ctx *ctx, int64_t project, int i, uint64_t *rng)
+{
+	static const struct {
+		const char *name, *due, *done, *note;
+	} plan[] = {
+	    {"制定攻坚方案", "2026-04-15", "2026-04-10", "方案经市攻坚办审定"},
+	    {"完成资源对接", "2026-07-31", "2026-07-20", "对接链上企业和创新平台"},
+	    {"中期评估", "2027-01-31", NULL, NULL},
+	    {"总结验收", "2027-12-31", NULL, NULL},
+	};
+	const struct entity *e = model_find("project_milestone");
+	enum xz_result r = XZ_OK;
+	for (size_t m = 0; m < sizeof(plan) / sizeof(plan[0]) && !r; m++) {
+		bool done = plan[m].done && (m == 0 || i % 3 != 2);
+		json_t *in = json_pack("{s:I, s:s, s:s}", "project_id", (json_int_t)project, "name",
+		                       plan[m].name, "due_date", plan[m].due);
+		if (done) {
+			json_object_set_new(in, "done_date", json_string(plan[m].done));
+			json_object_set_new(in, "note", json_string(plan[m].note));
+		} else if (plan[m].done) {
+			json_object_set_new(in, "note", json_string("部分企业对接尚未完成"));
+		}
+		json_t *made = NULL;
+		r = engine_create(ctx, e, in, &made);
+		json_decref(in);
+		json_decref(made);
+	}
+	(void)rng;
+	return r;
+}
+
+static enum xz_result seed_posts(struct engine_ctx *ctx, const char *scale, const int64_t *chains,
+                                 size_t nchains, const int64_t *regions, size_t nregions,
+                                 uint64_t *rng)
+{
+	static const struct {
+		const char *unit, *name, *level;
+	} posts[] = {
+	    {"市工业和信息化局", "产业链发展处处长", "市"},
+	    {"市发展和改革委员会", "高技术产业处副处长", "市"},
+	    {"市科学技术局", "高新技术处处长", "市"},
+	    {"市地方金融管理局", "金融发展处副处长", "市"},
+	    {"市商务局", "投资促进处处长", "市"},
+	    {"江阴市工业和信息化局", "副局长", "县"},
+	    {"宜兴市发展和改革委员会", "副主任", "县"},
+	    {"新吴区科技创新局", "副局长", "县"},
+	};
+	static const char *const floors[] = {"四级调研员", "一级主任科员", NULL};
+	const struct entity *e = model_find("post");
+	int total = scale && !strcmp(scale, "city") ? 40 : 8;
+	enum xz_result r = XZ_OK;
+	for (int i = 0; i < total && !r && nchains && nregions; i++) {
+		size_t at = (size_t)i % (sizeof(posts) / sizeof(posts[0]));
+		bool city = !strcmp(posts[at].level, "市");
+		json_t *tags = json_array();
+		json_array_append_new(tags, json_string(project_tags[next(rng) % NTAGS]));
+		const char *second = project_tags[next(rng) % NTAGS];
+		if (strcmp(second, json_string_value(json_array_get(tags, 0))))
+			json_array_append_new(tags, json_string(second));
+		char name[120];
+		snprintf(name, sizeof(name), "%s%s", posts[at].name,
+		         i < (int)(sizeof(posts) / sizeof(posts[0])) ? "" : "（储备）");
+		json_t *in = json_pack(
+		    "{s:s, s:s, s:s, s:o, s:I, s:I, s:s, s:s}", "name", name, "unit", posts[at].unit,
+		    "level", posts[at].level, "expertise", tags, "chain_id",
+		    (json_int_t)chains[next(rng) % nchains], "region_id",
+		    (json_int_t)(city || nregions == 1 ? regions[0] : regions[1 + next(rng) % (nregions - 1)]),
+		    "status", "空缺", "description", "负责产业链招引、培育与要素保障，推动重点项目落地。");
+		const char *floor = floors[i % 3 == 2 ? 2 : (size_t)i % 2];
+		if (floor)
+			json_object_set_new(in, "min_rank", json_string(floor));
+		json_t *made = NULL;
+		r = engine_create(ctx, e, in, &made);
+		json_decref(in);
+		json_decref(made);
+	}
+	return r;
+}
+
 enum xz_result demo_projects_seed(struct engine_ctx *ctx, const char *scale, uint64_t seed)
 {
 	const struct entity *e = model_find("project");
@@ -108,8 +194,12 @@ enum xz_result demo_projects_seed(struct engine_ctx *ctx, const char *scale, uin
 		json_t *made = NULL;
 		r = engine_create(ctx, e, in, &made);
 		json_decref(in);
+		if (!r)
+			r = seed_milestones(ctx, json_integer_value(json_object_get(made, "id")), i, &rng);
 		json_decref(made);
 	}
+	if (!r)
+		r = seed_posts(ctx, scale, chains, nchains, regions, nregions, &rng);
 out:
 	for (size_t i = 0; i < nchains; i++)
 		free(chain_names[i]);

@@ -10,6 +10,7 @@
 #include "domain/lrmx_dossier.h"
 #include "domain/match.h"
 #include "domain/staffing.h"
+#include "domain/project_ledger.h"
 #include "domain/staffing_plan.h"
 #include "engine/workflow.h"
 #include "engine/transfer.h"
@@ -305,6 +306,45 @@ static enum xz_result h_project_candidates(struct request *req)
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
 	enum xz_result r = staffing_candidates(&ctx, req->id, (int)k, &req->reply);
 	return ctx_finish(req, &ctx, r);
+}
+
+/* The 百项攻坚 ledger: JSON, or ?format=xlsx for the workbook. */
+static enum xz_result h_project_ledger(struct request *req)
+{
+	const char *format = http_arg(req, "format");
+	if (format && strcmp(format, "xlsx") && strcmp(format, "json")) {
+		snprintf(req->message, sizeof(req->message), "format 只能是 json 或 xlsx");
+		return XZ_ERR_BAD_REQUEST;
+	}
+	struct engine_ctx ctx;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	enum xz_result r;
+	if (format && !strcmp(format, "xlsx")) {
+		char *data = NULL;
+		size_t len = 0;
+		r = project_ledger_xlsx(&ctx, req->args, req->nargs, &data, &len);
+		if (!r)
+			http_download(req, data, len,
+			              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+			              "百项攻坚项目台账.xlsx");
+	} else {
+		r = project_ledger(&ctx, req->args, req->nargs, &req->reply);
+	}
+	return ctx_finish(req, &ctx, r);
+}
+
+static enum xz_result h_post_candidates(struct request *req)
+{
+	const char *ks = http_arg(req, "k");
+	char *end = NULL;
+	long k = ks ? strtol(ks, &end, 10) : MATCH_DEFAULT_K;
+	if (ks && (*end || k < 1 || k > MATCH_MAX_K)) {
+		snprintf(req->message, sizeof(req->message), "k 应为1到%d之间的整数", MATCH_MAX_K);
+		return XZ_ERR_BAD_REQUEST;
+	}
+	struct engine_ctx ctx;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	return ctx_finish(req, &ctx, post_candidates(&ctx, req->id, (int)k, &req->reply));
 }
 
 static enum xz_result h_catalog_publish(struct request *req)
@@ -761,6 +801,10 @@ const struct route http_routes[] = {
 	 "百项攻坚干部配置：对比两个已保存的方案（a=方案ID&b=方案ID）"},
 	{"POST", "/api/v1/assignments/plans/:id/apply", h_plan_apply, PERM_DATA_WRITE, 0,
 	 "百项攻坚干部配置：应用已保存的方案（写入项目干部；已应用或已过期时拒绝）"},
+	{"GET", "/api/v1/project/ledger", h_project_ledger, PERM_DATA_READ, 0,
+	 "百项攻坚项目台账：进度、逾期节点、已配干部（可用项目列表的筛选；overdue=1 只看逾期；format=xlsx 导出）"},
+	{"GET", "/api/v1/post/:id/candidates", h_post_candidates, PERM_DATA_READ, 0,
+	 "岗位推荐：空缺岗位的前k名干部（专业特长、层级、职级、产业链、区划），附理由"},
 	{"GET", "/api/v1/project/:id/candidates", h_project_candidates, PERM_DATA_READ, 0,
 	 "百项攻坚：项目的前k名候选干部（与配置求解同一评分），附理由"},
 	{"GET", "/api/v1/need/:id/matches", h_need_matches, PERM_DATA_READ, 0,

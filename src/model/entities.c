@@ -371,6 +371,33 @@ static const struct field audit_fields[] = {
 	{"detail", FT_TEXT, "详情", F_READONLY | F_SEARCH},
 };
 
+/* ---- 百项攻坚 milestones, and vacant posts for the post recommendation ---- */
+
+static const struct field project_milestone_fields[] = {
+	{"project_id", FT_REF, "攻坚项目", F_REQUIRED | F_NATKEY | F_FILTER | F_LIST,
+	 .ref = "project"},
+	{"name", FT_TEXT, "节点名称", F_REQUIRED | F_NATKEY | F_SEARCH | F_LIST, .max_len = 100},
+	{"due_date", FT_DATE, "计划完成", F_REQUIRED | F_SORT | F_LIST},
+	{"done_date", FT_DATE, "实际完成", F_SORT | F_LIST, .help = "空表示尚未完成"},
+	{"note", FT_TEXT, "进展说明", F_SEARCH | F_LIST, .max_len = 500},
+};
+
+static const char *const post_statuses[] = {"空缺", "已配备", NULL};
+
+static const struct field post_fields[] = {
+	{"name", FT_TEXT, "岗位名称", F_REQUIRED | F_SEARCH | F_SORT | F_LIST, .max_len = 100},
+	{"unit", FT_TEXT, "单位", F_REQUIRED | F_SEARCH | F_LIST, .max_len = 100},
+	{"level", FT_ENUM, "层级", F_REQUIRED | F_FILTER | F_LIST, .enum_values = cadre_levels},
+	{"min_rank", FT_ENUM, "最低职级", F_FILTER | F_LIST, .enum_values = cadre_ranks,
+	 .help = "空表示不限"},
+	{"expertise", FT_TAGS, "所需专业特长", F_FILTER | F_LIST,
+	 .help = "如 产业经济、科技创新、现代金融"},
+	{"chain_id", FT_REF, "联系产业链", F_FILTER, .ref = "chain"},
+	{"region_id", FT_REF, "所在区划", F_REQUIRED | F_FILTER | F_LIST, .ref = "region"},
+	{"status", FT_ENUM, "状态", F_REQUIRED | F_FILTER | F_LIST, .enum_values = post_statuses},
+	{"description", FT_TEXT, "岗位职责", F_SEARCH, .max_len = 2000},
+};
+
 /* ---- 一建设、五争当: award kinds and nominations through an approval flow ---- */
 
 static const char *const award_targets[] = {"班子", "个人", NULL};
@@ -476,6 +503,11 @@ const struct entity model_entities[] = {
 	{"staffing_plan", "staffing_plan", "配备方案", "干部", staffing_plan_fields,
 	 COUNT(staffing_plan_fields), NULL, 0, E_SOFT_DELETE, "name", "-id", "region_id",
 	 PERM_DATA_READ, PERM_DATA_WRITE, staffing_plan_validate},
+	{"project_milestone", "project_milestone", "攻坚节点", "干部", project_milestone_fields,
+	 COUNT(project_milestone_fields), NULL, 0, E_SOFT_DELETE, "name", "due_date",
+	 "project_id.region_id", PERM_DATA_READ, PERM_DATA_WRITE, NULL},
+	{"post", "post", "岗位", "干部", post_fields, COUNT(post_fields), NULL, 0, E_SOFT_DELETE,
+	 "name", "-id", "region_id", PERM_DATA_READ, PERM_DATA_WRITE, NULL},
 	{"award_kind", "award_kind", "评选类别", "干部", award_kind_fields,
 	 COUNT(award_kind_fields), NULL, 0, E_SOFT_DELETE, "name", "id", NULL, PERM_DATA_READ,
 	 PERM_STRUCTURE_WRITE, NULL},

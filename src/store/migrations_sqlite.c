@@ -250,6 +250,23 @@ static const char v8[] =
 	"CREATE INDEX award_cadre ON award(cadre_id);"
 	"CREATE INDEX award_region ON award(region_id);";
 
+/* 百项攻坚 milestones (progress and overdue detection for the project ledger)
+ * and vacant posts (岗位) that the post recommendation ranks cadres for. */
+static const char v9[] =
+	"CREATE TABLE project_milestone (" ENTITY_COLS
+	" deleted_at TEXT, created_by INTEGER, project_id INTEGER NOT NULL REFERENCES project(id),"
+	" name TEXT NOT NULL, due_date TEXT NOT NULL, done_date TEXT, note TEXT);"
+	"CREATE INDEX project_milestone_project ON project_milestone(project_id);"
+	"CREATE UNIQUE INDEX project_milestone_name ON project_milestone(project_id, name)"
+	" WHERE deleted_at IS NULL;"
+
+	"CREATE TABLE post (" ENTITY_COLS
+	" deleted_at TEXT, created_by INTEGER, name TEXT NOT NULL, unit TEXT NOT NULL,"
+	" level TEXT NOT NULL, min_rank TEXT, expertise TEXT, chain_id INTEGER REFERENCES chain(id),"
+	" region_id INTEGER NOT NULL REFERENCES region(id), status TEXT NOT NULL,"
+	" description TEXT);"
+	"CREATE INDEX post_region ON post(region_id);";
+
 const struct migration migrations_sqlite[] = {
 	{1, "regions, clusters, chains, segments, parks, enterprises, institutions", v1},
 	{2, "users, sessions, api tokens, audit log, settings", v2},
@@ -259,6 +276,7 @@ const struct migration migrations_sqlite[] = {
 	{6, "saved staffing plans", v6},
 	{7, "password age, login lockout, TOTP second factor", v7},
 	{8, "workflow history; 一建设、五争当 award kinds and nominations", v8},
+	{9, "project milestones; vacant posts", v9},
 };
 
 const size_t migrations_sqlite_count = sizeof(migrations_sqlite) / sizeof(migrations_sqlite[0]);

@@ -68,6 +68,27 @@ int store_schema_version(struct store *db)
 	return (int)v;
 }
 
+static int migrate_newest(void)
+{
+	int newest = 0;
+	for (size_t i = 0; i < migrations_sqlite_count; i++)
+		if (migrations_sqlite[i].version > newest)
+			newest = migrations_sqlite[i].version;
+	return newest;
+}
+
+/* the migration with the lowest version above after, or NULL */
+static const struct migration *migrate_next(int after)
+{
+	const struct migration *best = NULL;
+	for (size_t i = 0; i < migrations_sqlite_count; i++) {
+		const struct migration *m = &migrations_sqlite[i];
+		if (m->version > after && (!best || m->version < best->version))
+			best = m;
+	}
+	return best;
+}
+
 static enum xz_result migrate(struct store *db)
 {
 	enum xz_result r = store_exec(db, "CREATE TABLE IF NOT EXISTS schema_version ("
@@ -76,7 +97,7 @@ static enum xz_result migrate(struct store *db)
 	if (r)
 		return r;
 	int have = store_schema_version(db);
-	int newest = migrations_sqlite[migrations_sqlite_count - 1].version;
+	int newest = migrate_newest();
 	if (have > newest) {
 		log_error("database schema version %d is newer than this program (%d); "
 		          "upgrade xinzhi",
@@ -85,10 +106,9 @@ static enum xz_result migrate(struct store *db)
 	}
 	const char *limit = getenv("XINZHI_MIGRATE_TO"); /* tests build old databases */
 	int upto = limit ? atoi(limit) : newest;
-	for (size_t i = 0; i < migrations_sqlite_count; i++) {
-		const struct migration *m = &migrations_sqlite[i];
-		if (m->version <= have || m->version > upto)
-			continue;
+	/* in version order, whatever the order of the table */
+	for (const struct migration *m; (m = migrate_next(have)) && m->version <= upto;
+	     have = m->version) {
 		if ((r = store_begin(db)))
 			return r;
 		struct store_stmt *st = NULL;
@@ -518,7 +538,7 @@ enum xz_result store_restore(const char *path, const char *url, char *msg, size_
 	sqlite3 *src = NULL, *dst = NULL;
 	enum xz_result r = XZ_ERR_VALIDATION;
 	sqlite3_stmt *st = NULL;
-	int newest = migrations_sqlite[migrations_sqlite_count - 1].version;
+	int newest = migrate_newest();
 	if (sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		snprintf(msg, n, "无法打开备份文件 %s", path);
 		goto out;

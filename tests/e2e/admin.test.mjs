@@ -106,7 +106,7 @@ describe('web UI as the city-wide administrator', () => {
     const expected = ['首页']
     // purpose-built pages come first in their work area and stand in for the
     // generic lists they replace (src/lib/menu.js SPECIAL_PAGES)
-    const special = { 产业链: ['产业链图谱'], 人才: ['紧缺人才目录', '人岗匹配'], 干部: ['干部配备'] }
+    const special = { 产业链: ['产业链图谱'], 人才: ['紧缺人才目录', '人岗匹配'], 干部: ['干部配备', '攻坚台账', '岗位推荐'] }
     const replaced = new Set(['catalog', 'catalog_entry', 'staffing_plan'])
     for (const g of groups) {
       expected.push(...(special[g] || []))

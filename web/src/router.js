@@ -12,6 +12,8 @@ import ChainsPage from './pages/ChainsPage.vue'
 import CatalogPage from './pages/CatalogPage.vue'
 import MatchPage from './pages/MatchPage.vue'
 import StaffingPage from './pages/StaffingPage.vue'
+import LedgerPage from './pages/LedgerPage.vue'
+import PostPage from './pages/PostPage.vue'
 import EntityPage from './pages/EntityPage.vue'
 import StatusPage from './pages/StatusPage.vue'
 
@@ -33,6 +35,8 @@ const routes = [
       { path: 'catalog', name: 'catalog', component: CatalogPage, meta: { title: '紧缺人才目录' } },
       { path: 'match', name: 'match', component: MatchPage, meta: { title: '人岗匹配' } },
       { path: 'staffing', name: 'staffing', component: StaffingPage, meta: { title: '干部配备' } },
+      { path: 'ledger', name: 'ledger', component: LedgerPage, meta: { title: '攻坚台账', perm: 'data.read' } },
+      { path: 'posts', name: 'posts', component: PostPage, meta: { title: '岗位推荐', perm: 'data.read' } },
       { path: 'e/:entity', name: 'entity', component: EntityPage, props: true },
       {
         path: 'security/account',

@@ -36,6 +36,8 @@ export const SPECIAL_PAGES = [
     needs: ['project', 'cadre', 'staffing_plan'],
     replaces: ['staffing_plan'],
   },
+  { path: '/ledger', label: '攻坚台账', group: '干部', needs: ['project', 'project_milestone'] },
+  { path: '/posts', label: '岗位推荐', group: '干部', needs: ['post', 'cadre'] },
 ]
 
 export const HOME = { path: '/', label: '首页', perm: 'data.read' }

@@ -1,0 +1,93 @@
+// 攻坚台账 and 岗位推荐 in a real browser on the small demo city: the ledger
+// lists every key project with progress and the overdue ones first, each
+// overdue milestone tagged; 只看逾期 keeps only those; the Excel link asks
+// for the same rows. 岗位推荐: picking a vacant post shows its requirements
+// and the ranked cadres with their reasons, as the API ranks them.
+import { describe, it, before, after, afterEach } from 'node:test'
+import assert from 'node:assert/strict'
+import {
+  ADMIN_PASSWORD,
+  apiClient,
+  assertCleanExit,
+  launchBrowser,
+  openMenu,
+  pickRemote,
+  screenshot,
+  settle,
+  signIn,
+  startServer,
+  watch,
+} from './harness.mjs'
+
+const ROWS = (t) => `[data-test=${t}] .el-table__body-wrapper .el-table__row`
+
+describe('攻坚台账 and 岗位推荐', () => {
+  let srv, browser, ctx, page, w, api
+
+  before(async () => {
+    srv = await startServer()
+    browser = await launchBrowser()
+    ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
+    page = await ctx.newPage()
+    page.setDefaultTimeout(15_000)
+    w = watch(page, srv.base)
+    api = await apiClient(srv.base, 'admin', ADMIN_PASSWORD)
+    await signIn(page, w, srv.base, 'admin', ADMIN_PASSWORD)
+  })
+
+  after(async () => {
+    try {
+      await browser?.close()
+    } finally {
+      if (srv) assertCleanExit(await srv.stop())
+    }
+  })
+
+  afterEach(() => {
+    const problems = [...w.problems]
+    w.reset()
+    assert.deepEqual(problems, [], 'no console error, page error, failed request or unexpected HTTP error')
+  })
+
+  it('lists the projects with the overdue ones first', async () => {
+    await openMenu(page, w, '攻坚台账')
+    await page.locator(ROWS('ledger-table')).first().waitFor()
+    const ledger = await api.get('project/ledger')
+    assert.equal(await page.locator(ROWS('ledger-table')).count(), ledger.total)
+    const summary = await page.locator('[data-test=ledger-summary]').innerText()
+    assert.ok(summary.includes(`共 ${ledger.total} 个项目`) && summary.includes(`${ledger.overdue} 个有逾期事项`), summary)
+    const first = await page.locator(ROWS('ledger-table')).first().innerText()
+    assert.ok(first.includes(ledger.items[0].name), 'same order as the API')
+    assert.ok(first.includes('逾期'), 'an overdue project first')
+    const href = await page.locator('[data-test=ledger-export]').getAttribute('href')
+    assert.match(href, /project\/ledger\?.*format=xlsx/)
+    await screenshot(page, 'ledger')
+  })
+
+  it('只看逾期 keeps the overdue projects only', async () => {
+    await page.locator('[data-test=ledger-overdue]').click()
+    await settle(page, w)
+    const ledger = await api.get('project/ledger?overdue=1')
+    const rows = page.locator(ROWS('ledger-table'))
+    assert.equal(await rows.count(), ledger.items.length)
+    for (let i = 0; i < (await rows.count()); i++) assert.ok((await rows.nth(i).innerText()).includes('逾期'))
+    const href = await page.locator('[data-test=ledger-export]').getAttribute('href')
+    assert.match(href, /overdue=1/)
+  })
+
+  it('ranks cadres for a vacant post with reasons', async () => {
+    await openMenu(page, w, '岗位推荐')
+    const post = (await api.get('post?size=50')).items.find((p) => p.min_rank)
+    await pickRemote(page, page.locator('[data-test=post-select]'), post.name)
+    await page.locator(ROWS('post-candidates')).first().waitFor()
+    await settle(page, w)
+    const want = await api.get(`post/${post.id}/candidates?k=10`)
+    const names = await page.locator('[data-test=candidate-name]').allInnerTexts()
+    assert.deepEqual(names.map((s) => s.trim()), want.items.map((c) => c.name))
+    const first = await page.locator(ROWS('post-candidates')).first().innerText()
+    for (const r of want.items[0].reasons) assert.ok(first.includes(r), r)
+    const info = await page.locator('[data-test=post-info]').innerText()
+    assert.ok(info.includes(post.unit) && info.includes(post.min_rank), info)
+    await screenshot(page, 'post-candidates')
+  })
+})
