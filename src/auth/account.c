@@ -32,7 +32,9 @@ bool auth_totp_required(struct store *db, const char *role)
 {
 	char list[256];
 	setting_get(db, SETTING_TOTP_ROLES, list, sizeof(list));
-	return setting_list_has(list, role);
+	/* an account stored under an old role name (auditor) counts as its role */
+	const struct role_def *def = auth_role(role);
+	return setting_list_has(list, role) || (def && setting_list_has(list, def->name));
 }
 
 enum xz_result auth_sessions_list(struct store *db, const struct principal *p, json_t **out)

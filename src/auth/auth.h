@@ -28,11 +28,17 @@ struct role_def {
 
 const struct role_def *auth_role(const char *name);
 const struct role_def *auth_role_at(size_t i); /* NULL past the end */
+/* true for the three separated administrator roles (sysadmin, secadmin,
+ * auditadmin; 三权分立) */
+bool auth_role_is_admin(const char *name);
 
 struct principal {
 	struct actor actor;
 	char username[64], role[32], display_name[64];
 	char region_code[16], region_prefix[16], region_name[64];
+	/* the custom scope's region codes, which actor.scope_regions points at */
+	char scope_codes[SCOPE_MAX_REGIONS][16];
+	const char *scope_ptrs[SCOPE_MAX_REGIONS];
 	char ip[64];
 	char user_agent[256];
 	char csrf[65];
@@ -54,6 +60,21 @@ enum xz_result auth_user_passwd(struct store *db, const char *username, const ch
                                 bool must_change, char *msg, size_t n);
 enum xz_result auth_user_role(struct store *db, const char *username, const char *role,
                               const char *region_code, char *msg, size_t n);
+/* The data scope (数据权限) of a user: scope is "" (the default: region_tree
+ * with a region, else all), "all", "custom", "region", "region_tree" or
+ * "own"; regions lists the region codes of a custom scope (nregions of
+ * them, none for the other kinds). auth_scope_check() validates them
+ * against a region code the user has or will have (XZ_ERR_VALIDATION with
+ * a Chinese message in msg: unknown kind or region code, custom without
+ * regions, region/region_tree without a region); auth_user_set_scope()
+ * checks against the user's current region, stores and audits
+ * (XZ_ERR_NOT_FOUND for an unknown user). Sessions pick the change up on
+ * their next request. */
+enum xz_result auth_scope_check(struct store *db, const char *scope, const char *region_code,
+                                const char *const *regions, size_t nregions, char *msg, size_t n);
+enum xz_result auth_user_set_scope(struct store *db, const char *username, const char *scope,
+                                   const char *const *regions, size_t nregions, char *msg,
+                                   size_t n);
 /* The password policy in force (src/auth/policy.h): XZ_OK, or
  * XZ_ERR_VALIDATION with the broken rule in msg. */
 enum xz_result auth_password_check(struct store *db, const char *username, const char *password,

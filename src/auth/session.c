@@ -41,7 +41,7 @@ static bool hex_token(const char *t)
 #define USER_COLS                                                                          \
 	"u.id, u.username, coalesce(u.display_name, u.username), u.role, u.must_change_password," \
 	" u.disabled, u.password_hash, coalesce(r.code, ''), coalesce(r.name, ''),"          \
-	" coalesce(r.level, ''), u.totp_enabled"
+	" coalesce(r.level, ''), u.totp_enabled, u.scope, coalesce(u.scope_regions, '')"
 
 /* Fills p from a row selected with USER_COLS starting at column col. */
 static void fill_principal(struct store_stmt *st, int col, const char *ip, struct principal *p)
@@ -68,7 +68,25 @@ static void fill_principal(struct store_stmt *st, int col, const char *ip, struc
 		p->actor.region_code = p->region_code;
 		p->actor.region_prefix = p->region_prefix;
 	}
-	p->actor.city_wide = !p->region_code[0] || !strcmp(level, "市");
+	/* the data scope: an unknown stored kind fails closed to one's own rows */
+	const char *scope = store_column_text(st, col + 11);
+	if (!engine_scope_parse(scope ? scope : "", &p->actor.scope))
+		p->actor.scope = SCOPE_OWN;
+	json_t *codes = json_loads(store_column_text(st, col + 12), 0, NULL);
+	size_t i;
+	json_t *v;
+	json_array_foreach(codes, i, v) {
+		if (p->actor.nscope_regions == SCOPE_MAX_REGIONS || !json_is_string(v))
+			break;
+		size_t k = p->actor.nscope_regions++;
+		snprintf(p->scope_codes[k], sizeof(p->scope_codes[k]), "%s", json_string_value(v));
+		p->scope_ptrs[k] = p->scope_codes[k];
+	}
+	json_decref(codes);
+	p->actor.scope_regions = p->scope_ptrs;
+	enum scope_kind k = engine_scope_effective(&p->actor);
+	p->actor.city_wide = k == SCOPE_ALL ||
+	                     ((k == SCOPE_REGION || k == SCOPE_REGION_TREE) && !strcmp(level, "市"));
 }
 
 static enum xz_result open_session(struct store *db, struct principal *p, const char *ua,
@@ -183,11 +201,11 @@ enum xz_result auth_login(struct store *db, const char *username, const char *pa
 		fill_principal(st, 0, ip, out);
 		disabled = store_column_int(st, 5) != 0;
 		snprintf(hash, sizeof(hash), "%s", store_column_text(st, 6));
-		locked_until = store_column_int(st, 11);
-		changed_at = store_column_int(st, 12);
-		if (store_column_text(st, 13))
-			sealed = xstrdup(store_column_text(st, 13));
-		last_step = store_column_int(st, 14);
+		locked_until = store_column_int(st, 13);
+		changed_at = store_column_int(st, 14);
+		if (store_column_text(st, 15))
+			sealed = xstrdup(store_column_text(st, 15));
+		last_step = store_column_int(st, 16);
 	}
 	store_finalize(st);
 	locked = found && locked_until > now;
@@ -316,7 +334,7 @@ enum xz_result auth_session(struct store *db, const char *token, const char *ip,
 			fill_principal(st, 4, ip, out);
 			snprintf(out->csrf, sizeof(out->csrf), "%s", store_column_text(st, 1));
 			snprintf(out->user_agent, sizeof(out->user_agent), "%s",
-			         store_column_text(st, 15));
+			         store_column_text(st, 17));
 			out->session_id = sid;
 			out->via_cookie = true;
 			r = XZ_OK;
@@ -464,11 +482,18 @@ json_t *auth_user_json(const struct principal *p)
 	for (unsigned bit = 1; bit && bit < PERM_ENTITY_READ; bit <<= 1)
 		if ((p->actor.perms & bit) && model_perm_name(bit))
 			json_array_append_new(perms, json_string(model_perm_name(bit)));
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:b, s:b, s:b, s:b, s:o}", "id",
+	json_t *u = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:b, s:b, s:b, s:b, s:o}", "id",
 	                 (json_int_t)p->actor.user_id, "username", p->username, "display_name",
 	                 p->display_name, "role", p->role, "role_label", role ? role->label : p->role,
 	                 "region_code", p->region_code[0] ? p->region_code : NULL, "region_name",
 	                 p->region_name[0] ? p->region_name : NULL, "city_wide", p->actor.city_wide,
 	                 "must_change_password", p->must_change_password, "totp_enabled",
 	                 p->totp_enabled, "must_enroll_totp", p->must_enroll_totp, "permissions", perms);
+	/* the data scope in force ('' resolved by the region) and its custom regions */
+	json_t *codes = json_array();
+	for (size_t i = 0; i < p->actor.nscope_regions; i++)
+		json_array_append_new(codes, json_string(p->actor.scope_regions[i]));
+	json_object_set_new(u, "scope", json_string(engine_scope_name(engine_scope_effective(&p->actor))));
+	json_object_set_new(u, "scope_regions", codes);
+	return u;
 }

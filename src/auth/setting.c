@@ -17,7 +17,7 @@ static const struct setting_def defs[] = {
 	{SETTING_LOGIN_MAX_FAILURES, "5", "连续登录失败多少次后锁定账号"},
 	{SETTING_LOGIN_LOCK_MINUTES, "15", "账号锁定的分钟数（可为小数）"},
 	{SETTING_LOGIN_RATE, "10", "每个IP每分钟最多登录尝试次数；0 表示不限"},
-	{SETTING_TOTP_ROLES, "admin", "必须使用动态验证码（双因素认证）的角色，逗号分隔；空表示不强制"},
+	{SETTING_TOTP_ROLES, "sysadmin,secadmin,auditadmin,admin", "必须使用动态验证码（双因素认证）的角色，逗号分隔；空表示不强制"},
 };
 
 const struct setting_def *setting_def_at(size_t i)
@@ -107,7 +107,7 @@ static bool valid_value(const char *key, const char *value, char *msg, size_t n)
 				break;
 			snprintf(role, sizeof(role), "%.*s", (int)(len < 31 ? len : 31), p);
 			if (len > 31 || !auth_role(role)) {
-				snprintf(msg, n, "未知角色“%.*s”；角色列表应为逗号分隔的 admin、operator、viewer、auditor",
+				snprintf(msg, n, "未知角色“%.*s”；角色列表应为逗号分隔的 sysadmin、secadmin、auditadmin、admin、operator、viewer",
 				         (int)(len < 40 ? len : 40), p);
 				return false;
 			}
@@ -125,6 +125,15 @@ static bool valid_value(const char *key, const char *value, char *msg, size_t n)
 		return false;
 	}
 	return true;
+}
+
+enum xz_result setting_check(const char *key, const char *value, char *msg, size_t n)
+{
+	if (!setting_find(key)) {
+		snprintf(msg, n, "未知设置项“%.60s”", key);
+		return XZ_ERR_VALIDATION;
+	}
+	return valid_value(key, value, msg, n) ? XZ_OK : XZ_ERR_VALIDATION;
 }
 
 enum xz_result setting_set(struct store *db, const char *key, const char *value, char *msg,

@@ -23,7 +23,7 @@
 #define SETTING_LOGIN_MAX_FAILURES "login_max_failures"     /* 5 */
 #define SETTING_LOGIN_LOCK_MINUTES "login_lock_minutes"     /* 15; decimals allowed */
 #define SETTING_LOGIN_RATE "login_rate_per_minute"          /* 10 per IP; 0 = off */
-#define SETTING_TOTP_ROLES "totp_required_roles"            /* "admin"; comma list */
+#define SETTING_TOTP_ROLES "totp_required_roles"            /* the admin roles; comma list */
 
 struct setting_def {
 	const char *key;
@@ -43,6 +43,9 @@ double setting_get_number(struct store *db, const char *key);
  * msg for an unknown key or a bad value. Audited as the system actor. */
 enum xz_result setting_set(struct store *db, const char *key, const char *value, char *msg,
                            size_t n);
+/* Validates without storing: XZ_OK, or XZ_ERR_VALIDATION with the reason
+ * in msg (unknown key, bad value). */
+enum xz_result setting_check(const char *key, const char *value, char *msg, size_t n);
 /* true when role is listed in the comma-separated list */
 bool setting_list_has(const char *list, const char *role);
 

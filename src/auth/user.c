@@ -5,10 +5,12 @@
 #include "auth/audit.h"
 #include "auth/auth.h"
 #include "auth/policy.h"
+#include "auth/useradmin.h"
 #include "core/util.h"
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum xz_result auth_password_check(struct store *db, const char *username, const char *password,
@@ -85,7 +87,7 @@ enum xz_result auth_user_add(struct store *db, const char *username, const char 
 	store_bind_text(st, 1, username);
 	store_bind_text(st, 2, username);
 	store_bind_text(st, 3, hash);
-	store_bind_text(st, 4, role);
+	store_bind_text(st, 4, auth_role(role)->name); /* canonical, not an alias */
 	if (rid)
 		store_bind_int(st, 5, rid);
 	else
@@ -196,13 +198,124 @@ enum xz_result auth_user_role(struct store *db, const char *username, const char
 		snprintf(msg, n, "未知区划代码“%s”", region_code);
 		return XZ_ERR_VALIDATION;
 	}
+	/* 三权分立: an administrator account never becomes another administrator */
+	char old_role[32] = "";
+	struct store_stmt *cur = NULL;
+	if (!store_prepare(db, "SELECT role FROM user WHERE username = ?", &cur)) {
+		store_bind_text(cur, 1, username);
+		if (store_step(cur) == STORE_ROW)
+			snprintf(old_role, sizeof(old_role), "%s", store_column_text(cur, 0));
+		store_finalize(cur);
+	}
+	enum xz_result sep = useradmin_role_change_check(old_role, role, msg, n);
+	if (sep)
+		return sep;
 	enum xz_result r = update_user(db, "UPDATE user SET role = ?, region_id = ? WHERE username = ?",
-	                               username, role, rid, true, msg, n);
+	                               username, auth_role(role)->name, rid, true, msg, n);
 	if (!r) {
 		json_t *d = json_pack("{s:s, s:s, s:s?}", "username", username, "role", role, "region",
 		                      region_code);
 		audit_write(db, engine_system_actor(), "user_role", "user", 0, "ok", d);
 		json_decref(d);
 	}
+	return r;
+}
+
+/* ---- data scope ---- */
+
+enum xz_result auth_scope_check(struct store *db, const char *scope, const char *region_code,
+                                const char *const *regions, size_t nregions, char *msg, size_t n)
+{
+	enum scope_kind k;
+	if (!engine_scope_parse(scope ? scope : "", &k)) {
+		snprintf(msg, n, "未知数据范围“%s”，应为 all（全部数据）、custom（自定义区划）、"
+		         "region（本区划）、region_tree（本区划及下级）或 own（仅本人录入）", scope);
+		return XZ_ERR_VALIDATION;
+	}
+	if (k == SCOPE_CUSTOM && !nregions) {
+		snprintf(msg, n, "自定义区划（custom）须至少指定一个区划代码");
+		return XZ_ERR_VALIDATION;
+	}
+	if (k != SCOPE_CUSTOM && nregions) {
+		snprintf(msg, n, "只有自定义区划（custom）可以指定区划列表");
+		return XZ_ERR_VALIDATION;
+	}
+	if (nregions > SCOPE_MAX_REGIONS) {
+		snprintf(msg, n, "自定义区划最多%d个", SCOPE_MAX_REGIONS);
+		return XZ_ERR_VALIDATION;
+	}
+	for (size_t i = 0; i < nregions; i++) {
+		if (!regions[i] || !*regions[i] || strlen(regions[i]) >= 16 ||
+		    region_id(db, regions[i]) <= 0) {
+			snprintf(msg, n, "未知区划代码“%s”", regions[i] ? regions[i] : "");
+			return XZ_ERR_VALIDATION;
+		}
+	}
+	if ((k == SCOPE_REGION || k == SCOPE_REGION_TREE) && (!region_code || !*region_code)) {
+		snprintf(msg, n, "本区划（region）和本区划及下级（region_tree）须先为用户指定所属区划");
+		return XZ_ERR_VALIDATION;
+	}
+	if (region_id(db, region_code) < 0) {
+		snprintf(msg, n, "未知区划代码“%s”", region_code);
+		return XZ_ERR_VALIDATION;
+	}
+	return XZ_OK;
+}
+
+enum xz_result auth_user_set_scope(struct store *db, const char *username, const char *scope,
+                                   const char *const *regions, size_t nregions, char *msg,
+                                   size_t n)
+{
+	char region[16] = "";
+	bool found = false;
+	struct store_stmt *st = NULL;
+	enum xz_result r = store_prepare(db,
+	                                 "SELECT coalesce(r.code, '') FROM user u"
+	                                 " LEFT JOIN region r ON r.id = u.region_id"
+	                                 " WHERE u.username = ?",
+	                                 &st);
+	if (r)
+		return r;
+	store_bind_text(st, 1, username);
+	if (store_step(st) == STORE_ROW) {
+		found = true;
+		snprintf(region, sizeof(region), "%s", store_column_text(st, 0));
+	}
+	store_finalize(st);
+	if (!found) {
+		snprintf(msg, n, "用户“%s”不存在", username);
+		return XZ_ERR_NOT_FOUND;
+	}
+	if ((r = auth_scope_check(db, scope, region, regions, nregions, msg, n)))
+		return r;
+	json_t *codes = json_array();
+	for (size_t i = 0; i < nregions; i++) {
+		bool dup = false;
+		for (size_t j = 0; j < i; j++)
+			dup = dup || !strcmp(regions[i], regions[j]);
+		if (!dup)
+			json_array_append_new(codes, json_string(regions[i]));
+	}
+	char *text = nregions ? json_dumps(codes, JSON_COMPACT) : NULL;
+	if (!(r = store_prepare(db, "UPDATE user SET scope = ?, scope_regions = ? WHERE username = ?",
+	                        &st))) {
+		store_bind_text(st, 1, scope ? scope : "");
+		if (text)
+			store_bind_text(st, 2, text);
+		else
+			store_bind_null(st, 2);
+		store_bind_text(st, 3, username);
+		if (store_step(st) != STORE_DONE)
+			r = store_stmt_result(st);
+		store_finalize(st);
+	}
+	if (!r) {
+		json_t *d = json_pack("{s:s, s:s, s:O}", "username", username, "scope", scope ? scope : "",
+		                      "regions", codes);
+		audit_write(db, engine_system_actor(), "user_scope", "user", 0, "ok", d);
+		json_decref(d);
+	}
+	free(text);
+	json_decref(codes);
 	return r;
 }

@@ -204,14 +204,28 @@ static int cmd_demo(struct cli *cli, int argc, char **argv)
 			generate_password(pw, 16);
 		if (auth_user_add(db, "admin", env && *env ? env : pw, "admin", NULL, false, msg,
 		                  sizeof(msg))) {
-			fprintf(stderr, "xinzhi: 创建管理员失败：%s\n", msg);
+			fprintf(stderr, "xinzhi: 创建业务管理员失败：%s\n", msg);
 			rc = 1;
 			goto out;
 		}
 		if (env && *env)
-			printf("管理员账号：admin，密码取自环境变量 XINZHI_ADMIN_PASSWORD\n");
+			printf("业务管理员账号：admin，密码取自环境变量 XINZHI_ADMIN_PASSWORD\n");
 		else
-			printf("\n管理员账号：admin\n管理员密码：%s\n（只显示这一次，请妥善保存）\n\n", pw);
+			printf("\n业务管理员账号：admin\n业务管理员密码：%s\n（只显示这一次，请妥善保存）\n\n", pw);
+		/* 三权分立: one account per administrator role, each with a one-time
+		 * password that must be changed at the first sign-in */
+		static const char *const admins[] = {"sysadmin", "secadmin", "auditadmin"};
+		for (size_t i = 0; i < sizeof(admins) / sizeof(admins[0]); i++) {
+			generate_password(pw, 16);
+			if (auth_user_add(db, admins[i], pw, admins[i], NULL, true, msg, sizeof(msg))) {
+				fprintf(stderr, "xinzhi: 创建%s失败：%s\n", admins[i], msg);
+				rc = 1;
+				goto out;
+			}
+			printf("%s账号：%s\n一次性密码：%s\n（只显示这一次，首次登录后须修改）\n",
+			       auth_role(admins[i])->label, admins[i], pw);
+		}
+		sodium_memzero(pw, sizeof(pw));
 	}
 out:
 	return rc;
@@ -260,26 +274,79 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
 	return http_serve(&cfg);
 }
 
+/* Splits --regions "320281,320282" into codes (spaces around them dropped);
+ * *n = 0 for NULL. The codes point into buf. */
+static void split_regions(const char *list, char *buf, size_t size, const char **codes,
+                          size_t max, size_t *n)
+{
+	*n = 0;
+	if (!list)
+		return;
+	snprintf(buf, size, "%s", list);
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+		if (*n < max)
+			codes[(*n)++] = tok;
+		else
+			(*n)++; /* counted, so the check reports too many */
+}
+
 static int user_add(struct store *db, int argc, char **argv, const char *const *known)
 {
 	const char *name = positional(argc, argv, 1, known);
 	const char *role = cli_opt(argc, argv, "--role");
+	const char *region = cli_opt(argc, argv, "--region");
+	const char *scope = cli_opt(argc, argv, "--scope");
 	if (!name || !role) {
-		fprintf(stderr, "xinzhi: 用法：xinzhi user add 用户名 --role 角色 [--region 区划代码]\n");
+		fprintf(stderr, "xinzhi: 用法：xinzhi user add 用户名 --role 角色 [--region 区划代码]"
+		                " [--scope all|custom|region|region_tree|own] [--regions 代码,代码]\n");
 		return 2;
+	}
+	char msg[256] = "", buf[1024];
+	const char *codes[SCOPE_MAX_REGIONS + 1];
+	size_t ncodes = 0;
+	split_regions(cli_opt(argc, argv, "--regions"), buf, sizeof(buf), codes,
+	              SCOPE_MAX_REGIONS + 1, &ncodes);
+	if ((scope || ncodes) &&
+	    auth_scope_check(db, scope ? scope : "", region, codes, ncodes, msg, sizeof(msg))) {
+		fprintf(stderr, "xinzhi: 创建用户失败：%s\n", msg);
+		return 1;
 	}
 	char *pw = cli_read_password("新用户的密码：");
 	if (!pw)
 		return 1;
-	char msg[256] = "";
-	enum xz_result r = auth_user_add(db, name, pw, role, cli_opt(argc, argv, "--region"),
+	enum xz_result r = auth_user_add(db, name, pw, role, region,
 	                                 cli_flag(argc, argv, "--must-change"), msg, sizeof(msg));
 	free(pw);
+	if (!r && (scope || ncodes))
+		r = auth_user_set_scope(db, name, scope ? scope : "", codes, ncodes, msg, sizeof(msg));
 	if (r) {
 		fprintf(stderr, "xinzhi: 创建用户失败：%s\n", msg[0] ? msg : result_info(r)->message);
 		return 1;
 	}
 	printf("已创建用户 %s（角色 %s）\n", name, role);
+	return 0;
+}
+
+static int user_scope(struct store *db, const char *name, int argc, char **argv)
+{
+	const char *scope = cli_opt(argc, argv, "--scope");
+	if (!name || !scope) {
+		fprintf(stderr, "xinzhi: 用法：xinzhi user scope 用户名 --scope "
+		                "all|custom|region|region_tree|own [--regions 代码,代码]\n");
+		return 2;
+	}
+	char msg[256] = "", buf[1024];
+	const char *codes[SCOPE_MAX_REGIONS + 1];
+	size_t ncodes = 0;
+	split_regions(cli_opt(argc, argv, "--regions"), buf, sizeof(buf), codes,
+	              SCOPE_MAX_REGIONS + 1, &ncodes);
+	enum xz_result r = auth_user_set_scope(db, name, scope, codes, ncodes, msg, sizeof(msg));
+	if (r) {
+		fprintf(stderr, "xinzhi: 修改数据范围失败：%s\n", msg[0] ? msg : result_info(r)->message);
+		return 1;
+	}
+	printf("已修改用户 %s 的数据范围\n", name);
 	return 0;
 }
 
@@ -295,7 +362,9 @@ static int user_list(struct store *db)
 	struct store_stmt *st = NULL;
 	if (store_prepare(db,
 	                  "SELECT u.username, u.role, coalesce(r.code, ''), coalesce(r.name, '全市'),"
-	                  " u.must_change_password, coalesce(u.last_login_at, '')"
+	                  " u.must_change_password, coalesce(u.last_login_at, ''),"
+	                  " CASE u.scope WHEN '' THEN '默认' ELSE u.scope END"
+	                  " || coalesce(' ' || u.scope_regions, '')"
 	                  " FROM user u LEFT JOIN region r ON r.id = u.region_id ORDER BY u.id",
 	                  &st))
 		return 1;
@@ -303,10 +372,12 @@ static int user_list(struct store *db)
 	static const char *const heads[] = {"用户名", "角色", "区划代码", "区划"};
 	for (int i = 0; i < 4; i++)
 		cell(heads[i], widths[i]);
+	cell("数据范围", 12);
 	printf("最近登录\n");
 	while (store_step(st) == STORE_ROW) {
 		for (int i = 0; i < 4; i++)
 			cell(store_column_text(st, i), widths[i]);
+		cell(store_column_text(st, 6), 12);
 		printf("%s%s\n", store_column_text(st, 5),
 		       store_column_int(st, 4) ? "（待改密码）" : "");
 	}
@@ -316,7 +387,7 @@ static int user_list(struct store *db)
 
 static int cmd_user(struct cli *cli, int argc, char **argv)
 {
-	static const char *const known[] = {"--role", "--region", NULL};
+	static const char *const known[] = {"--role", "--region", "--scope", "--regions", NULL};
 	static const char *const flags[] = {"--must-change", NULL};
 	if (!cli_check_opts(argc, argv, known, flags))
 		return 2;
@@ -333,6 +404,8 @@ static int cmd_user(struct cli *cli, int argc, char **argv)
 		rc = user_add(db, argc, argv, known);
 	} else if (!strcmp(sub, "list")) {
 		rc = user_list(db);
+	} else if (!strcmp(sub, "scope")) {
+		rc = user_scope(db, name, argc, argv);
 	} else if (!strcmp(sub, "passwd") && name) {
 		char *pw = cli_read_password("新密码：");
 		enum xz_result r = pw ? auth_user_passwd(db, name, pw,
@@ -618,7 +691,8 @@ const struct command cli_commands[] = {
 	 "  --scale small  测试用小规模（约300家企业、600人、150条人才需求）\n"
 	 "  --scale city   真实城市规模（约2万家企业、50万人才、6万干部、3万条需求，约1-2分钟）\n"
 	 "  --seed N       随机种子，相同种子生成相同数据\n"
-	 "  --admin        同时创建管理员 admin，密码取自 XINZHI_ADMIN_PASSWORD 或随机生成并显示一次"},
+	 "  --admin        同时创建业务管理员 admin（密码取自 XINZHI_ADMIN_PASSWORD 或随机生成并显示一次），\n"
+	 "                 以及 sysadmin、secadmin、auditadmin 三个管理员（一次性密码，首次登录须修改）"},
 	{"serve", cmd_serve, CMD_NEEDS_DB,
 	 "serve [--listen 127.0.0.1:8080] [--web 目录] [--threads N] [--tls-cert 证书.pem --tls-key 私钥.pem] [--timeout 秒]",
 	 "启动网页与接口服务",
@@ -628,10 +702,13 @@ const struct command cli_commands[] = {
 	 "  --tls-cert/--tls-key  以 HTTPS 提供服务（TLS 1.2/1.3，并发送 HSTS）\n"
 	 "  --timeout 连接空闲多少秒后断开（默认 30），防慢速攻击\n按 Ctrl-C 或发送 SIGTERM 停止。"},
 	{"user", cmd_user, CMD_NEEDS_DB,
-	 "user add 用户名 --role 角色 [--region 区划代码] [--must-change] | passwd 用户名 | role 用户名 --role 角色 [--region 代码] | totp-reset 用户名 | list",
+	 "user add 用户名 --role 角色 [--region 区划代码] [--scope 范围] [--regions 代码,代码] [--must-change] | passwd 用户名 | role 用户名 --role 角色 [--region 代码] | scope 用户名 --scope 范围 [--regions 代码,代码] | totp-reset 用户名 | list",
 	 "管理用户账号",
-	 "  角色：admin（系统管理员）、operator（业务经办）、viewer（查询）、auditor（审计）\n"
+	 "  角色：sysadmin（系统管理员）、secadmin（安全管理员）、auditadmin（审计管理员，旧名 auditor）、\n"
+	 "  admin（业务管理员）、operator（业务经办）、viewer（查询）；一个账号只有一个角色\n"
 	 "  --region    绑定区划，用户只能看到和修改该区划及下级的数据\n"
+	 "  --scope     数据范围：all（全部数据）、custom（自定义区划，用 --regions 列出）、\n"
+	 "              region（本区划）、region_tree（本区划及下级，绑定区划时的默认）、own（仅本人录入）\n"
 	 "  --must-change  首次登录须修改密码\n"
 	 "  totp-reset  关闭用户的动态验证码（手机丢失时），须绑定的角色下次登录后重新绑定\n"
 	 "  密码在标准输入不是终端时从标准输入读取一行，否则提示输入两次。"},

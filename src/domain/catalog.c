@@ -32,6 +32,7 @@
 #define W_PAY 0.2
 #define HALF_LIFE_DAYS 180.0
 #define MAX_TYPICAL_SKILLS 8
+#define TALENT_BITS 512
 
 static const char *const edu_names[] = {"不限", "大学专科", "大学本科", "硕士研究生", "博士研究生"};
 static const char *const exp_names[] = {"不限", "1年以下", "1-3年", "4-6年", "7-9年", "10年及以上"};
@@ -127,10 +128,13 @@ static char *normalize_post(const char *s)
 /* ---- the talent pool ---- */
 
 struct talent {
-	int64_t chain_id;
+	int64_t chain_id, id;
 	int edu, exp_years;
 	int *skills; /* canonical ids plus every ancestor, sorted, unique */
 	size_t nskills;
+	/* the ids below TALENT_BITS of skills as a bit set: the supply count
+	 * tests these without reaching into skills */
+	uint64_t bits[TALENT_BITS / 64];
 };
 
 static int cmp_int(const void *a, const void *b)
@@ -139,28 +143,110 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Length of the UTF-8 sequence at p as jansson accepts it (no overlong
+ * forms, no surrogates, nothing past U+10FFFF), 0 when it is not one. */
+static size_t utf8_len(const unsigned char *p)
+{
+	unsigned c = p[0], n, cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	for (unsigned i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3fu);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* The strings of a JSON array of plain strings ("[\"a\", \"b\"]": no escapes,
+ * no other values), NUL-separated into buf; false when the text is anything
+ * else, for jansson to read. The skills columns are written by xinzhi
+ * itself, so this is nearly every row, without a json_t per string. */
+static bool plain_strings(const char *json, struct buf *out, size_t *count)
+{
+	const unsigned char *p = (const unsigned char *)json;
+	*count = 0;
+	out->len = 0;
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (*p++ != '[')
+		return false;
+	for (bool first = true;; first = false) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (*p == ']' && first) {
+			p++;
+			break;
+		}
+		if (*p++ != '"')
+			return false;
+		const unsigned char *s0 = p;
+		while (*p != '"') {
+			size_t n = *p < 0x20 || *p == '\\' ? 0 : utf8_len(p);
+			if (!n)
+				return false;
+			p += n;
+		}
+		buf_append(out, (const char *)s0, (size_t)(p - s0));
+		buf_putc(out, '\0');
+		(*count)++;
+		p++;
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (*p == ']') {
+			p++;
+			break;
+		}
+		if (*p++ != ',')
+			return false;
+	}
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return *p == 0;
+}
+
+static void add_with_ancestors(struct taxonomy *t, const char *name, struct talent *out,
+                               size_t *cap)
+{
+	int c = taxonomy_canonical(t, name);
+	for (int depth = 0; c >= 0 && depth < 32; depth++) {
+		if (out->nskills == *cap)
+			out->skills = xrealloc(out->skills, (*cap *= 2) * sizeof(int));
+		out->skills[out->nskills++] = c;
+		c = c < t->nskills ? t->parent[c] : -1;
+	}
+}
+
 /* A talent's skill covers a requirement when it is the same skill (by name
  * or synonym) or a descendant of it, so each held skill adds its ancestors. */
-static void expand_skills(struct taxonomy *t, const char *json, struct talent *out)
+static void expand_skills(struct taxonomy *t, const char *json, struct buf *scratch,
+                          struct talent *out)
 {
-	json_t *arr = json ? json_loads(json, 0, NULL) : NULL;
 	size_t cap = 8, k;
-	json_t *v;
 	out->skills = xmalloc(cap * sizeof(int));
 	out->nskills = 0;
-	json_array_foreach(arr, k, v)
-	{
-		if (!json_is_string(v))
-			continue;
-		int c = taxonomy_canonical(t, json_string_value(v));
-		for (int depth = 0; c >= 0 && depth < 32; depth++) {
-			if (out->nskills == cap)
-				out->skills = xrealloc(out->skills, (cap *= 2) * sizeof(int));
-			out->skills[out->nskills++] = c;
-			c = c < t->nskills ? t->parent[c] : -1;
-		}
+	if (json && plain_strings(json, scratch, &k)) {
+		const char *name = scratch->data;
+		for (; k > 0; k--, name += strlen(name) + 1)
+			add_with_ancestors(t, name, out, &cap);
+	} else {
+		json_t *arr = json ? json_loads(json, 0, NULL) : NULL;
+		json_t *v;
+		json_array_foreach(arr, k, v) if (json_is_string(v))
+		    add_with_ancestors(t, json_string_value(v), out, &cap);
+		json_decref(arr);
 	}
-	json_decref(arr);
 	if (out->nskills)
 		qsort(out->skills, out->nskills, sizeof(int), cmp_int);
 	size_t u = 0;
@@ -168,20 +254,78 @@ static void expand_skills(struct taxonomy *t, const char *json, struct talent *o
 		if (!u || out->skills[u - 1] != out->skills[i])
 			out->skills[u++] = out->skills[i];
 	out->nskills = u;
+	memset(out->bits, 0, sizeof(out->bits));
+	for (size_t i = 0; i < u; i++)
+		if (out->skills[i] >= 0 && out->skills[i] < TALENT_BITS)
+			out->bits[out->skills[i] / 64] |= 1ull << (out->skills[i] % 64);
 }
 
+static int cmp_talent(const void *a, const void *b)
+{
+	const struct talent *x = a, *y = b;
+	if (x->chain_id != y->chain_id)
+		return x->chain_id < y->chain_id ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int cmp_int64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Sorts the pool by chain, then id: when it is already in id order, a
+ * stable counting sort over the few chains, else qsort. */
+static void sort_by_chain(struct talent **pool, size_t n, bool by_id)
+{
+	if (!by_id) {
+		qsort(*pool, n, sizeof(**pool), cmp_talent);
+		return;
+	}
+	int64_t *chains = xmalloc(n * sizeof(*chains));
+	for (size_t i = 0; i < n; i++)
+		chains[i] = (*pool)[i].chain_id;
+	qsort(chains, n, sizeof(*chains), cmp_int64);
+	size_t nc = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!nc || chains[nc - 1] != chains[i])
+			chains[nc++] = chains[i];
+	size_t *start = xcalloc(nc + 1, sizeof(*start));
+	for (size_t i = 0; i < n; i++) {
+		int64_t *c = bsearch(&(*pool)[i].chain_id, chains, nc, sizeof(*chains), cmp_int64);
+		start[c - chains + 1]++;
+	}
+	for (size_t i = 0; i < nc; i++)
+		start[i + 1] += start[i];
+	struct talent *sorted = xmalloc(n * sizeof(*sorted));
+	for (size_t i = 0; i < n; i++) {
+		int64_t *c = bsearch(&(*pool)[i].chain_id, chains, nc, sizeof(*chains), cmp_int64);
+		sorted[start[c - chains]++] = (*pool)[i];
+	}
+	free(start);
+	free(chains);
+	free(*pool);
+	*pool = sorted;
+}
+
+/* The pool sorted by chain, then id. The rows are read in table order and
+ * sorted here: walking the chain index instead reads the table at random,
+ * page by page, which took a third of a city-scale compile (the unary +
+ * signs keep the planner off the chain index and the partial person index). */
 static enum xz_result load_talents(struct store *db, struct taxonomy *t, struct talent **out,
                                    size_t *n)
 {
 	struct store_stmt *st = NULL;
 	enum xz_result r = store_prepare(
 	    db,
-	    "SELECT t.chain_id, t.skills, t.experience_years, p.education FROM talent t"
+	    "SELECT t.chain_id, t.skills, t.experience_years, p.education, t.id FROM talent t"
 	    " JOIN person p ON p.id = t.person_id"
-	    " WHERE t.deleted_at IS NULL AND p.deleted_at IS NULL AND coalesce(t.status, '在锡') = '在锡'"
-	    " AND t.chain_id IS NOT NULL ORDER BY t.chain_id, t.id",
+	    " WHERE +t.deleted_at IS NULL AND p.deleted_at IS NULL"
+	    " AND coalesce(t.status, '在锡') = '在锡' AND +t.chain_id IS NOT NULL",
 	    &st);
 	size_t cap = 0;
+	struct buf scratch = BUF_INIT;
+	bool by_id = true; /* rows came in id order (a table scan does) */
 	*out = NULL;
 	*n = 0;
 	if (r)
@@ -192,18 +336,25 @@ static enum xz_result load_talents(struct store *db, struct taxonomy *t, struct 
 			*out = xrealloc(*out, (cap = cap ? cap * 2 : 1024) * sizeof(**out));
 		struct talent *x = &(*out)[(*n)++];
 		x->chain_id = store_column_int(st, 0);
+		x->id = store_column_int(st, 4);
+		by_id &= *n == 1 || x[-1].id < x->id;
 		x->exp_years = (int)store_column_int(st, 2);
 		x->edu = edu_rank(store_column_text(st, 3));
-		expand_skills(t, store_column_text(st, 1), x);
+		expand_skills(t, store_column_text(st, 1), &scratch, x);
 	}
 	if (s == STORE_FAIL)
 		r = store_stmt_result(st);
 	store_finalize(st);
+	buf_free(&scratch);
+	if (!r && *n)
+		sort_by_chain(out, *n, by_id);
 	return r;
 }
 
 static bool talent_has(const struct talent *x, int skill)
 {
+	if (skill >= 0 && skill < TALENT_BITS)
+		return x->bits[skill / 64] >> (skill % 64) & 1;
 	return bsearch(&skill, x->skills, x->nskills, sizeof(int), cmp_int) != NULL;
 }
 

@@ -15,6 +15,7 @@
 #include "core/mem.h"
 #include "core/util.h"
 #include "core/valid.h"
+#include "engine/query.h"
 #include "store/store.h"
 
 #include <iconv.h>
@@ -879,8 +880,8 @@ static enum xz_result upsert(struct import *im, struct plan *pl, const struct en
 	return r;
 }
 
-/* The region of rows the import creates: the option, else the actor's own
- * region, else the city (the one region without a parent). */
+/* The region of rows the import creates: the option, else the actor's home
+ * region in its scope (query_scope_home_region), else the city (the one region without a parent). */
 static enum xz_result need_region(struct import *im, struct plan *pl)
 {
 	if (im->region_done)
@@ -889,8 +890,9 @@ static enum xz_result need_region(struct import *im, struct plan *pl)
 	const struct entity *re = model_find("region");
 	const char *file = pl ? pl->src->name : im->upload;
 	int64_t id = im->opts.region_id;
-	if (!id && im->ctx->actor->region_code)
-		id = engine_find_id(im->ctx->db, re, "code", im->ctx->actor->region_code);
+	const char *home = query_scope_home_region(im->ctx->actor);
+	if (!id && home)
+		id = engine_find_id(im->ctx->db, re, "code", home);
 	if (!id) {
 		int64_t roots = 0;
 		store_query_int(im->ctx->db,

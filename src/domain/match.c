@@ -7,7 +7,9 @@
  * query re-reads just those rows before scoring, so a write is visible in
  * the very next query; a taxonomy or region change drops the index for a
  * full rebuild. One rwlock guards it: queries share it unless there is
- * queued work, which needs it exclusively.
+ * queued work, which needs it exclusively. A need's top k is found through
+ * the talents' skill postings without scoring every talent (top_for_need,
+ * below).
  *
  * The score of talent t for need n is Σ w(s)·best_sim(s, t) / Σ w(s) over
  * n's required skills s, with w(s) = log(1 + N / (1 + df(s))) over the N
@@ -23,6 +25,7 @@
 #include "core/buf.h"
 #include "core/mem.h"
 #include "domain/taxonomy.h"
+#include "engine/query.h"
 #include "model/entities.h"
 
 #include <math.h>
@@ -31,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define SIM_PARENT     0.6
 #define SIM_SIBLING    0.3
@@ -86,19 +90,63 @@ static struct {
 	int *df; /* canonical index → live talents holding it */
 	/* canonical index → talent slots that held it when last read; stale
 	 * entries are harmless (scoring reads the slot), so updates append
-	 * and a rebuild compacts */
+	 * and a rebuild compacts. A list longer than BITMAP_SHARE of the pool
+	 * is kept as a bit set over the slots instead (smaller from there on,
+	 * and a union of such lists is a word-wide OR). */
 	struct posting {
 		uint32_t *v;
-		size_t n, cap;
+		size_t n, cap;    /* n: entries, or bits set for a bit set */
+		uint64_t *bits;   /* the bit set, NULL for an array */
+		size_t nwords;
 	} * post;
 	size_t npost;
 	int **kids; /* known skill → its children, -1 terminated */
+	/* talent slot → what filtering and scoring read, packed in 12 bytes so
+	 * that a query walking a posting list does not touch the struct cand */
+	struct tattr {
+		uint32_t skills; /* offset of the skills in pool */
+		uint16_t nskills;
+		uint16_t region; /* index into rcodes */
+		uint16_t chain;  /* index into chains, 0 for none */
+		int8_t exp;      /* years, clamped to [-128, 127] (the bands stop at 10) */
+		uint8_t flags;   /* TA_* | education rank */
+	} * tattr;
+	size_t ntattr;
+	/* the talents' skills, slot after slot as read (a re-read appends), as
+	 * 16-bit indexes: a query reads them without chasing a pointer per slot */
+	uint16_t *pool;
+	size_t npool, cappool;
+	struct strmap rcodes; /* region code → index */
+	size_t nrcodes;
+	struct strmap chains; /* chain id (decimal) → index from 1 */
+	size_t nchains;
+	/* the filters as bit sets over the slots, so that a query can AND
+	 * together the slots that pass: edu[e] holds the eligible slots with
+	 * education ≥ e, exp[b] those with EXP_STEPS[b] years or more,
+	 * region[r] those in region index r. Slots that are TA_DIRTY or
+	 * TA_SLOW are in none of them but in odd, and are checked one by one.
+	 * chain[c] holds the eligible slots on chain index c (for the bonus). */
+	struct {
+		uint64_t *edu[5], *exp[5], *odd, **region, **chain;
+		size_t nregion, nchain, nwords;
+	} fb;
 	size_t ndf;
 	size_t nlive; /* live talents */
 	struct pending *queue;
 	size_t nqueue, capqueue;
 	bool queue_stale;
 } g = {.lock = PTHREAD_RWLOCK_INITIALIZER, .queue_lock = PTHREAD_MUTEX_INITIALIZER};
+
+#define RCODE_NONE  0xffffu
+#define TA_ELIGIBLE 0x80u /* present and live */
+#define TA_DIRTY    0x40u /* re-read since the last rebuild: its postings may be stale */
+#define TA_SLOW     0x20u /* did not fit the packing: score from the struct cand */
+#define TA_EDU      0x0fu
+#define IDX_NONE    0xffffu
+#define BITMAP_SHARE 32 /* bit set when a list holds over 1/32 of the pool */
+
+/* the lower bounds of the experience bands (exp_lower), one bit set each */
+static const int exp_steps[5] = {0, 1, 4, 7, 10};
 
 /* ---- the id → slot map ---- */
 
@@ -289,10 +337,153 @@ static void post_add(const struct cand *c, uint32_t slot)
 			g.npost = n;
 		}
 		struct posting *p = &g.post[s];
+		if (p->bits) {
+			if (slot / 64 >= p->nwords) {
+				size_t nw = slot / 64 * 2 + 16;
+				p->bits = xrealloc(p->bits, nw * sizeof(*p->bits));
+				memset(p->bits + p->nwords, 0, (nw - p->nwords) * sizeof(*p->bits));
+				p->nwords = nw;
+			}
+			p->bits[slot / 64] |= 1ull << (slot % 64);
+			p->n++;
+			continue;
+		}
 		if (p->n == p->cap)
 			p->v = xrealloc(p->v, (p->cap = p->cap ? p->cap * 2 : 8) * sizeof(*p->v));
 		p->v[p->n++] = slot;
 	}
+}
+
+/* Refreshes the packed filter fields of talent slot from its cand. */
+/* Asks for huge pages under a large array that queries read at random:
+ * fewer TLB misses. Advice only, and it only takes for pages not touched
+ * yet, hence grow_huge. */
+static void advise_huge(void *p, size_t len)
+{
+	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = (uintptr_t)p + len;
+	if (len >= (4u << 20) && e > a)
+		madvise((void *)a, (size_t)(e - a) & ~(size_t)4095, MADV_HUGEPAGE);
+}
+
+/* realloc for such an array: the new block gets the advice before the copy
+ * touches it */
+static void *grow_huge(void *old, size_t used, size_t cap)
+{
+	void *p = xmalloc(cap);
+	advise_huge(p, cap);
+	if (used)
+		memcpy(p, old, used);
+	free(old);
+	return p;
+}
+
+static void fb_grow_one(uint64_t **b, size_t from, size_t to)
+{
+	*b = xrealloc(*b, to * sizeof(**b));
+	memset(*b + from, 0, (to - from) * sizeof(**b));
+}
+
+static void fb_reserve_list(uint64_t ***lists, size_t *n, size_t want)
+{
+	if (want < *n)
+		return;
+	size_t m = want * 2 + 16;
+	*lists = xrealloc(*lists, m * sizeof(**lists));
+	for (size_t i = *n; i < m; i++)
+		(*lists)[i] = xcalloc(g.fb.nwords, sizeof(uint64_t));
+	*n = m;
+}
+
+/* Makes room for slot in every filter bit set, for region index r and for
+ * chain index c. */
+static void fb_reserve(size_t slot, size_t r, size_t c)
+{
+	if (slot / 64 >= g.fb.nwords) {
+		size_t nw = slot / 64 * 2 + 64;
+		for (int i = 0; i < 5; i++) {
+			fb_grow_one(&g.fb.edu[i], g.fb.nwords, nw);
+			fb_grow_one(&g.fb.exp[i], g.fb.nwords, nw);
+		}
+		fb_grow_one(&g.fb.odd, g.fb.nwords, nw);
+		for (size_t i = 0; i < g.fb.nregion; i++)
+			fb_grow_one(&g.fb.region[i], g.fb.nwords, nw);
+		for (size_t i = 0; i < g.fb.nchain; i++)
+			fb_grow_one(&g.fb.chain[i], g.fb.nwords, nw);
+		g.fb.nwords = nw;
+	}
+	fb_reserve_list(&g.fb.region, &g.fb.nregion, r);
+	fb_reserve_list(&g.fb.chain, &g.fb.nchain, c);
+}
+
+static void fb_put(uint64_t *b, size_t slot, bool on)
+{
+	if (on)
+		b[slot / 64] |= 1ull << (slot % 64);
+	else
+		b[slot / 64] &= ~(1ull << (slot % 64));
+}
+
+/* Moves slot's bits from its old record to a. */
+static void fb_update(size_t slot, const struct tattr *old, const struct tattr *a)
+{
+	fb_reserve(slot, a->region > old->region ? a->region : old->region,
+	           a->chain > old->chain ? a->chain : old->chain);
+	bool odd = a->flags & (TA_DIRTY | TA_SLOW), on = !odd && (a->flags & TA_ELIGIBLE);
+	for (int i = 0; i < 5; i++) {
+		fb_put(g.fb.edu[i], slot, on && (int)(a->flags & TA_EDU) >= i);
+		fb_put(g.fb.exp[i], slot, on && a->exp >= exp_steps[i]);
+	}
+	fb_put(g.fb.region[old->region], slot, false);
+	fb_put(g.fb.region[a->region], slot, on);
+	fb_put(g.fb.chain[old->chain], slot, false);
+	fb_put(g.fb.chain[a->chain], slot, on && a->chain);
+	fb_put(g.fb.odd, slot, odd);
+}
+
+static void tattr_set(size_t slot, bool dirty)
+{
+	if (slot >= g.ntattr) {
+		size_t n = slot * 2 + 1024;
+		g.tattr = grow_huge(g.tattr, g.ntattr * sizeof(*g.tattr), n * sizeof(*g.tattr));
+		memset(g.tattr + g.ntattr, 0, (n - g.ntattr) * sizeof(*g.tattr));
+		g.ntattr = n;
+	}
+	struct tattr old = g.tattr[slot];
+	const struct cand *c = &g.talents.v[slot];
+	struct tattr *a = &g.tattr[slot];
+	bool slow = c->nskills > 0xffff || c->edu < 0 || c->edu > (int)TA_EDU ||
+	            g.npool + (size_t)c->nskills > UINT32_MAX;
+	for (int k = 0; k < c->nskills && !slow; k++)
+		slow = c->skills[k] < 0 || c->skills[k] > 0xffff;
+	int r = strmap_get(&g.rcodes, c->region);
+	if (r < 0 && g.nrcodes < IDX_NONE)
+		r = strmap_put(&g.rcodes, c->region, (int)g.nrcodes++);
+	slow |= r < 0;
+	int ch = 0;
+	if (c->chain_id) {
+		char key[24];
+		snprintf(key, sizeof(key), "%lld", (long long)c->chain_id);
+		ch = strmap_get(&g.chains, key);
+		if (ch < 0 && g.nchains + 1 < IDX_NONE)
+			ch = strmap_put(&g.chains, key, (int)++g.nchains);
+		slow |= ch < 0;
+	}
+	a->skills = (uint32_t)g.npool;
+	a->nskills = slow ? 0 : (uint16_t)c->nskills;
+	if (a->nskills) {
+		if (g.npool + a->nskills > g.cappool) {
+			g.cappool = (g.npool + a->nskills) * 2 + 4096;
+			g.pool = grow_huge(g.pool, g.npool * sizeof(*g.pool), g.cappool * sizeof(*g.pool));
+		}
+		for (int k = 0; k < a->nskills; k++)
+			g.pool[g.npool++] = (uint16_t)c->skills[k];
+	}
+	a->region = r < 0 ? 0 : (uint16_t)r;
+	a->chain = ch < 0 ? 0 : (uint16_t)ch;
+	a->exp = (int8_t)(c->exp < -128 ? -128 : c->exp > 127 ? 127 : c->exp);
+	a->flags = (uint8_t)((c->present && c->live ? TA_ELIGIBLE : 0) | (dirty ? TA_DIRTY : 0) |
+	                     (slow ? TA_SLOW : ((unsigned)c->edu & TA_EDU)));
+	fb_update(slot, &old, a);
 }
 
 /* Children lists from the parent links, once per taxonomy. */
@@ -350,6 +541,7 @@ static void read_talent(struct store_stmt *st)
 	c->label = xstrdup(store_column_text(st, 8) ? store_column_text(st, 8) : "");
 	df_add(c, 1);
 	post_add(c, (uint32_t)(c - g.talents.v));
+	tattr_set((size_t)(c - g.talents.v), g.built);
 }
 
 static void read_need(struct store_stmt *st)
@@ -400,6 +592,8 @@ static enum xz_result reload(struct store *db, char kind, int64_t id)
 		if (talent)
 			df_add(&s->v[*p], -1);
 		cand_clear(&s->v[*p]);
+		if (talent)
+			tattr_set(*p, true);
 	}
 	return talent ? load_rows(db, TALENT_SQL " AND t.id = ?", id, read_talent)
 	              : load_rows(db, NEED_SQL " AND n.id = ?", id, read_need);
@@ -424,10 +618,32 @@ static void drop_index(void)
 	g.df = NULL;
 	g.ndf = g.nlive = 0;
 	for (size_t i = 0; i < g.npost; i++)
-		free(g.post[i].v);
+		free(g.post[i].v), free(g.post[i].bits);
 	free(g.post);
 	g.post = NULL;
 	g.npost = 0;
+	free(g.tattr);
+	g.tattr = NULL;
+	g.ntattr = 0;
+	free(g.pool);
+	g.pool = NULL;
+	g.npool = g.cappool = 0;
+	strmap_free(&g.rcodes);
+	memset(&g.rcodes, 0, sizeof(g.rcodes));
+	g.nrcodes = 0;
+	strmap_free(&g.chains);
+	memset(&g.chains, 0, sizeof(g.chains));
+	g.nchains = 0;
+	for (int i = 0; i < 5; i++)
+		free(g.fb.edu[i]), free(g.fb.exp[i]);
+	free(g.fb.odd);
+	for (size_t i = 0; i < g.fb.nregion; i++)
+		free(g.fb.region[i]);
+	free(g.fb.region);
+	for (size_t i = 0; i < g.fb.nchain; i++)
+		free(g.fb.chain[i]);
+	free(g.fb.chain);
+	memset(&g.fb, 0, sizeof(g.fb));
 	g.built = false;
 }
 
@@ -450,6 +666,23 @@ static enum xz_result rebuild(struct store *db)
 	}
 	if (!r)
 		r = load_rows(db, TALENT_SQL " ORDER BY t.id", 0, read_talent);
+	/* the postings only grow by updates from now on: long ones become bit
+	 * sets, the others give back their slack */
+	for (size_t i = 0; !r && i < g.npost; i++) {
+		struct posting *p = &g.post[i];
+		if (p->n > 1024 && p->n > g.talents.n / BITMAP_SHARE) {
+			p->nwords = g.talents.n / 64 + 1;
+			p->bits = xcalloc(p->nwords, sizeof(*p->bits));
+			for (size_t m = 0; m < p->n; m++)
+				p->bits[p->v[m] / 64] |= 1ull << (p->v[m] % 64);
+			free(p->v);
+			p->v = NULL;
+			p->cap = 0;
+		} else if (p->n && p->n < p->cap) {
+			p->v = xrealloc(p->v, p->n * sizeof(*p->v));
+			p->cap = p->n;
+		}
+	}
 	if (!r)
 		r = load_rows(db, NEED_SQL " ORDER BY n.id", 0, read_need);
 	if (r)
@@ -657,52 +890,505 @@ static void offer(struct hit *top, int k, int *n, struct hit h)
 	top[i] = h;
 }
 
-/* The talent slots that may score for need n: a talent must share a skill
- * related to a required one (itself, its parent, children or siblings), so
- * the union of those skills' postings covers every candidate. */
-struct slots {
-	uint32_t *v;
-	size_t n;
-	uint8_t *seen;
-};
-
-static void collect_posting(struct slots *out, int s)
-{
-	if (s < 0 || (size_t)s >= g.npost)
-		return;
-	const struct posting *p = &g.post[s];
-	for (size_t i = 0; i < p->n; i++)
-		if (!out->seen[p->v[i]]) {
-			out->seen[p->v[i]] = 1;
-			out->v[out->n++] = p->v[i];
-		}
-}
-
-static void collect_kids(struct slots *out, int s)
-{
-	for (int i = 0; s >= 0 && s < g.tax.nskills && g.kids[s][i] >= 0; i++)
-		collect_posting(out, g.kids[s][i]);
-}
-
-static void related_talents(const struct cand *n, struct slots *out)
-{
-	out->seen = xcalloc(g.talents.n + 1, 1);
-	out->v = xmalloc((g.talents.n + 1) * sizeof(*out->v));
-	out->n = 0;
-	for (int i = 0; i < n->nskills; i++) {
-		int s = n->skills[i], p = parent_of(s);
-		collect_posting(out, s);
-		collect_kids(out, s);
-		collect_posting(out, p);
-		collect_kids(out, p); /* siblings */
-	}
-	free(out->seen);
-	out->seen = NULL;
-}
-
 static bool in_prefix(const char *code, const char *prefix)
 {
 	return !prefix || !*prefix || !strncmp(code, prefix, strlen(prefix));
+}
+
+/* The actor's data scope over a candidate, by the engine's one rule: its
+ * regions (query_scope_region_visible), and under the own scope the ids of
+ * the rows it created (own, sorted; NULL when not the own scope). */
+struct match_scope {
+	const struct actor *actor; /* NULL: unrestricted */
+	int64_t *own;
+	size_t nown;
+};
+
+static bool in_scope_region(const char *code, const struct match_scope *sc)
+{
+	return !sc || !sc->actor || query_scope_region_visible(sc->actor, code);
+}
+
+static bool in_scope(const struct cand *c, const struct match_scope *sc)
+{
+	return in_scope_region(c->region, sc) &&
+	       (!sc || !sc->own || query_scope_ids_has(sc->own, sc->nown, c->id));
+}
+
+/* ---- top-k talents for a need, through the postings ----
+ *
+ * A talent scores for a need only through skills related to a required one
+ * (itself 1, its parent or children 0.6, its siblings 0.3), so the postings
+ * of those skills hold every candidate. Each (required skill, related skill)
+ * pair is a list whose members gain at most w·similarity from it, and a
+ * talent's numerator is at most the sum, over the required skills, of the
+ * best bound among the lists of that skill holding it. The lists are walked
+ * from the largest bound down and every talent met is scored exactly
+ * (plan_score_packed is score() over the packed slot record, with the
+ * similarities looked up in a small per-query table). Once k talents are
+ * ranked, the longest lists not yet walked are set aside for as long as the
+ * bound of a talent held only by set-aside lists (plus its bonus, plus
+ * rounding) stays below the k-th score: no such talent can enter the top
+ * k, and as the k-th score only rises the decision stays right. That is
+ * decided per bonus class (none, district, chain, both: a talent with a
+ * bonus needs less from its skills), so a list may be walked for some
+ * talents only. Talents failing the filters are skipped by a bit test
+ * (pass_bits), and the set-aside lists are only counted for `total`, as a
+ * union of bit sets against the slots already met. The result is the
+ * exhaustive one: same scores, same order, same total (tests/unit/
+ * test_match.c and test_match_index.c check it against brute force, the
+ * latter at a size where the bit sets and classes come into play;
+ * bench/match_bench.c against an exhaustive scan and SQL at 2M). */
+
+static const double sim_of_code[4] = {0.0, SIM_SIBLING, SIM_PARENT, 1.0};
+
+struct plan {
+	const struct cand *n;
+	const double *w;    /* weights of n's skills */
+	int nq;             /* n->nskills */
+	size_t nidx;        /* skill indexes the table covers */
+	uint8_t *code;      /* code[x * nq + i]: similarity code of held skill x for required skill i */
+	uint8_t *related;   /* related[x]: some code of x is not 0 */
+	uint8_t *best;      /* scratch: nq codes */
+	uint8_t *region_ok; /* region index → inside scope and region */
+	uint8_t *district;  /* region index → same district as the need */
+	uint16_t chain;     /* the need's chain index, IDX_NONE when no talent shares it */
+	const struct match_scope *scope;
+	const char *region;
+};
+
+struct sublist {
+	const struct posting *p;
+	double ub; /* w(required skill) × similarity */
+	int qi;    /* the required skill's position */
+};
+
+static void plan_mark(struct plan *pl, int x, int i, uint8_t c)
+{
+	if (x < 0 || (size_t)x >= pl->nidx)
+		return;
+	uint8_t *v = &pl->code[(size_t)x * (size_t)pl->nq + (size_t)i];
+	if (c > *v)
+		*v = c;
+	pl->related[x] = 1;
+}
+
+static void add_sub(struct sublist *subs, size_t *n, int x, double ub, int qi)
+{
+	if (x >= 0 && (size_t)x < g.npost && g.post[x].n)
+		subs[(*n)++] = (struct sublist){&g.post[x], ub, qi};
+}
+
+static int cmp_sub(const void *a, const void *b)
+{
+	double x = ((const struct sublist *)a)->ub, y = ((const struct sublist *)b)->ub;
+	return (x < y) - (x > y);
+}
+
+/* score() for the plan's need, with best_sim read from the table */
+static bool plan_score(const struct plan *pl, const struct cand *t, double *out)
+{
+	const struct cand *n = pl->n;
+	if (t->edu < n->edu || t->exp < n->exp)
+		return false;
+	memset(pl->best, 0, (size_t)pl->nq);
+	for (int k = 0; k < t->nskills; k++) {
+		size_t x = (size_t)t->skills[k];
+		if (x >= pl->nidx || !pl->related[x])
+			continue;
+		const uint8_t *row = &pl->code[x * (size_t)pl->nq];
+		for (int i = 0; i < pl->nq; i++)
+			if (row[i] > pl->best[i])
+				pl->best[i] = row[i];
+	}
+	double num = 0.0, den = 0.0;
+	bool any = false;
+	for (int i = 0; i < pl->nq; i++) {
+		double w = pl->w[i], b = sim_of_code[pl->best[i]];
+		den += w;
+		num += w * b;
+		any |= b > 0.0;
+	}
+	if (pl->nq && !any)
+		return false;
+	double sc = den > 0.0 ? num / den : 0.0;
+	if (t->chain_id && t->chain_id == n->chain_id)
+		sc += BONUS_CHAIN;
+	if (same_district(t, n))
+		sc += BONUS_DISTRICT;
+	*out = round4(sc);
+	return true;
+}
+
+/* plan_score() from the packed fields of a slot that is not TA_SLOW and
+ * has passed plan_passes() (so education and experience are met) */
+static bool plan_score_packed(const struct plan *pl, const struct tattr *a, double *out)
+{
+	memset(pl->best, 0, (size_t)pl->nq);
+	const uint16_t *skills = g.pool + a->skills;
+	for (int k = 0; k < a->nskills; k++) {
+		size_t x = skills[k];
+		if (x >= pl->nidx || !pl->related[x])
+			continue;
+		const uint8_t *row = &pl->code[x * (size_t)pl->nq];
+		for (int i = 0; i < pl->nq; i++)
+			if (row[i] > pl->best[i])
+				pl->best[i] = row[i];
+	}
+	double num = 0.0, den = 0.0;
+	bool any = false;
+	for (int i = 0; i < pl->nq; i++) {
+		double w = pl->w[i], b = sim_of_code[pl->best[i]];
+		den += w;
+		num += w * b;
+		any |= b > 0.0;
+	}
+	if (pl->nq && !any)
+		return false;
+	double sc = den > 0.0 ? num / den : 0.0;
+	if (a->chain && a->chain == pl->chain)
+		sc += BONUS_CHAIN;
+	if (pl->district[a->region])
+		sc += BONUS_DISTRICT;
+	*out = round4(sc);
+	return true;
+}
+
+/* the filters of talent slot, from its packed fields */
+static bool plan_passes(const struct plan *pl, size_t slot)
+{
+	const struct tattr *a = &g.tattr[slot];
+	if (!(a->flags & TA_ELIGIBLE))
+		return false;
+	if (pl->scope && pl->scope->own &&
+	    !query_scope_ids_has(pl->scope->own, pl->scope->nown, g.talents.v[slot].id))
+		return false;
+	if (a->flags & TA_SLOW) {
+		const struct cand *c = &g.talents.v[slot];
+		return c->edu >= pl->n->edu && c->exp >= pl->n->exp && in_scope_region(c->region, pl->scope) &&
+		       in_prefix(c->region, pl->region);
+	}
+	return (int)(a->flags & TA_EDU) >= pl->n->edu && a->exp >= pl->n->exp &&
+	       pl->region_ok[a->region];
+}
+
+/* Walking a list touches two scattered places per talent: its packed
+ * record (struct tattr) and its skills in the pool. Asking for them a few
+ * entries ahead lets the loads overlap instead of queueing one by one. */
+static bool has_bit(const uint64_t *b, uint32_t slot)
+{
+	return b[slot >> 6] >> (slot & 63) & 1;
+}
+
+static void prefetch_ahead(const uint64_t *pass, const uint32_t *v, size_t n, size_t m)
+{
+	if (m + 16 < n && (!pass || has_bit(pass, v[m + 16])))
+		__builtin_prefetch(&g.tattr[v[m + 16]]);
+	if (m + 8 < n && (!pass || has_bit(pass, v[m + 8]))) {
+		const struct tattr *a = &g.tattr[v[m + 8]];
+		/* up to 64 skills: two lines */
+		for (int i = 0; i < a->nskills && i < 64; i += 32)
+			__builtin_prefetch(g.pool + a->skills + i);
+	}
+}
+
+/* The slots that may pass the plan's filters, as a bit set: those passing
+ * education, experience and region by the filter bit sets, and every odd
+ * one (checked one by one). NULL when the need's levels are not the ones
+ * the bit sets are kept for. */
+static uint64_t *pass_bits(const struct plan *pl, size_t nwords)
+{
+	const struct cand *n = pl->n;
+	int xi = -1;
+	for (int i = 0; i < 5; i++)
+		if (exp_steps[i] == n->exp)
+			xi = i;
+	if (n->edu < 0 || n->edu > 4 || xi < 0)
+		return NULL;
+	uint64_t *e = xmalloc(nwords * sizeof(*e));
+	for (size_t i = 0; i < nwords; i++)
+		e[i] = i < g.fb.nwords ? g.fb.edu[n->edu][i] & g.fb.exp[xi][i] : 0;
+	bool all = true;
+	for (size_t r = 0; r < g.nrcodes; r++)
+		all &= pl->region_ok[r] != 0;
+	if (!all) {
+		uint64_t *in = xcalloc(nwords, sizeof(*in));
+		for (size_t r = 0; r < g.nrcodes && r < g.fb.nregion; r++)
+			if (pl->region_ok[r])
+				for (size_t i = 0; i < nwords && i < g.fb.nwords; i++)
+					in[i] |= g.fb.region[r][i];
+		for (size_t i = 0; i < nwords; i++)
+			e[i] &= in[i];
+		free(in);
+	}
+	for (size_t i = 0; i < nwords && i < g.fb.nwords; i++)
+		e[i] |= g.fb.odd[i];
+	return e;
+}
+
+/* scores slot for the plan, false when it fails a filter or shares no skill */
+static bool plan_slot(const struct plan *pl, uint32_t slot, double *sc)
+{
+	if (!plan_passes(pl, slot))
+		return false;
+	const struct tattr *a = &g.tattr[slot];
+	return a->flags & TA_SLOW ? plan_score(pl, &g.talents.v[slot], sc)
+	                          : plan_score_packed(pl, a, sc);
+}
+
+/* Bonus classes: a talent's bonus is 0, the district's, the chain's or
+ * both; a list can be set aside for the talents of one class and not of
+ * another, since a larger bonus needs less from the skills. */
+static const double class_bonus[4] = {0.0, BONUS_DISTRICT, BONUS_CHAIN,
+                                      BONUS_CHAIN + BONUS_DISTRICT};
+
+struct walk {
+	const struct plan *pl;
+	uint64_t *seen;       /* slots met so far, scored or failing the filters */
+	const uint64_t *pass; /* pass_bits(), or NULL */
+	const uint64_t *on_chain, *in_district; /* the bonus bit sets, or NULL */
+	unsigned classes;     /* the bonus classes to score from this list, a bit each */
+	struct hit *top;
+	int k, *ntop;
+	json_int_t *total;
+};
+
+/* A slot's bonus class from the bit sets; odd slots (and every slot when
+ * there are no bit sets) count as the largest. */
+static unsigned slot_class(const struct walk *wk, uint32_t slot)
+{
+	if (!wk->pass || has_bit(g.fb.odd, slot))
+		return 3;
+	return (wk->on_chain && has_bit(wk->on_chain, slot) ? 2u : 0u) |
+	       (wk->in_district && has_bit(wk->in_district, slot) ? 1u : 0u);
+}
+
+/* Scores the slots not met before and offers them to the top k. */
+static void walk_slots(struct walk *wk, const uint32_t *v, size_t n)
+{
+	for (size_t m = 0; m < n; m++) {
+		uint32_t slot = v[m];
+		prefetch_ahead(wk->pass, v, n, m);
+		uint64_t bit = 1ull << (slot & 63);
+		if (wk->seen[slot >> 6] & bit)
+			continue;
+		if (wk->pass && !(wk->pass[slot >> 6] & bit)) {
+			wk->seen[slot >> 6] |= bit;
+			continue;
+		}
+		if (wk->classes != 0xf && !(wk->classes >> slot_class(wk, slot) & 1))
+			continue; /* met again in a list its class needs, or counted */
+		wk->seen[slot >> 6] |= bit;
+		double sc;
+		if (plan_slot(wk->pl, slot, &sc)) {
+			(*wk->total)++;
+			/* the id (in the struct cand) only matters to a contender */
+			if (*wk->ntop < wk->k || sc >= wk->top[wk->k - 1].score)
+				offer(wk->top, wk->k, wk->ntop,
+				      (struct hit){sc, g.talents.v[slot].id, slot});
+		}
+	}
+}
+
+static void walk_list(struct walk *wk, const struct posting *p)
+{
+	if (!p->bits) {
+		walk_slots(wk, p->v, p->n);
+		return;
+	}
+	uint32_t chunk[1024];
+	size_t n = 0;
+	for (size_t i = 0; i < p->nwords; i++)
+		for (uint64_t x = p->bits[i]; x; x &= x - 1) {
+			chunk[n++] = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(x));
+			if (n == sizeof(chunk) / sizeof(chunk[0])) {
+				walk_slots(wk, chunk, n);
+				n = 0;
+			}
+		}
+	walk_slots(wk, chunk, n);
+}
+
+static void top_for_need(const struct cand *n, const double *w, const struct match_scope *scope,
+                         const char *region, struct hit *top, int k, int *ntop,
+                         json_int_t *total)
+{
+	struct plan pl = {.n = n, .w = w, .nq = n->nskills, .scope = scope, .region = region};
+	pl.nidx = (size_t)(g.tax.next_id > 0 ? g.tax.next_id : 0);
+	pl.code = xcalloc(pl.nidx * (size_t)pl.nq + 1, 1);
+	pl.related = xcalloc(pl.nidx + 1, 1);
+	pl.best = xmalloc((size_t)pl.nq + 1);
+	pl.region_ok = xcalloc(g.nrcodes + 1, 1);
+	pl.district = xcalloc(g.nrcodes + 1, 1);
+	for (size_t i = 0; i < g.rcodes.cap; i++)
+		if (g.rcodes.keys[i]) {
+			const char *code = g.rcodes.keys[i];
+			pl.region_ok[g.rcodes.vals[i]] = in_scope_region(code, scope) && in_prefix(code, region);
+			pl.district[g.rcodes.vals[i]] = strlen(code) >= 6 && strlen(n->region) >= 6 &&
+			                                !strncmp(code, n->region, 6);
+		}
+	pl.chain = IDX_NONE;
+	if (n->chain_id) {
+		char key[24];
+		snprintf(key, sizeof(key), "%lld", (long long)n->chain_id);
+		int ch = strmap_get(&g.chains, key);
+		if (ch > 0)
+			pl.chain = (uint16_t)ch;
+	}
+	/* the table and the lists */
+	size_t cap = 0, nsub = 0;
+	for (int i = 0; i < pl.nq; i++) {
+		int s = n->skills[i], p = parent_of(s);
+		cap += 2;
+		for (int j = 0; s < g.tax.nskills && g.kids[s][j] >= 0; j++)
+			cap++;
+		for (int j = 0; p >= 0 && g.kids[p][j] >= 0; j++)
+			cap++;
+	}
+	struct sublist *subs = xmalloc((cap + 1) * sizeof(*subs));
+	for (int i = 0; i < pl.nq; i++) {
+		int s = n->skills[i], p = parent_of(s);
+		plan_mark(&pl, s, i, 3);
+		add_sub(subs, &nsub, s, w[i], i);
+		if (p >= 0) {
+			plan_mark(&pl, p, i, 2);
+			add_sub(subs, &nsub, p, w[i] * SIM_PARENT, i);
+			for (int j = 0; g.kids[p][j] >= 0; j++)
+				if (g.kids[p][j] != s) {
+					plan_mark(&pl, g.kids[p][j], i, 1);
+					add_sub(subs, &nsub, g.kids[p][j], w[i] * SIM_SIBLING, i);
+				}
+		}
+		for (int j = 0; s < g.tax.nskills && g.kids[s][j] >= 0; j++) {
+			plan_mark(&pl, g.kids[s][j], i, 2);
+			add_sub(subs, &nsub, g.kids[s][j], w[i] * SIM_PARENT, i);
+		}
+	}
+	if (nsub)
+		qsort(subs, nsub, sizeof(*subs), cmp_sub);
+	double den = 0.0;
+	for (int i = 0; i < pl.nq; i++)
+		den += w[i];
+	/* longest first: the lists worth skipping */
+	size_t *by_len = xmalloc((nsub + 1) * sizeof(*by_len));
+	for (size_t j = 0; j < nsub; j++)
+		by_len[j] = j;
+	for (size_t j = 1; j < nsub; j++) /* insertion sort: a few hundred lists */
+		for (size_t m = j; m > 0 && subs[by_len[m]].p->n > subs[by_len[m - 1]].p->n; m--) {
+			size_t t = by_len[m];
+			by_len[m] = by_len[m - 1];
+			by_len[m - 1] = t;
+		}
+	/* skip[c][j]: list j is set aside for the talents of bonus class c.
+	 * smax[c][i] is the largest bound among those lists of required skill
+	 * i, and their sum bounds the numerator of a class-c talent held by
+	 * such lists only; a list is set aside while that sum stays below what
+	 * the k-th score needs from a talent with that bonus. The k-th score
+	 * only rises, so a list once set aside stays so rightly. */
+	bool *skip[4], *walked[4];
+	double *smax[4], ssum[4] = {0.0, 0.0, 0.0, 0.0}, theta = -1.0;
+	for (int c = 0; c < 4; c++) {
+		skip[c] = xcalloc(nsub + 1, sizeof(**skip));
+		walked[c] = xcalloc(nsub + 1, sizeof(**walked));
+		smax[c] = xcalloc((size_t)pl.nq + 1, sizeof(**smax));
+	}
+	size_t nwords = g.talents.n / 64 + 1;
+	uint64_t *seen = xcalloc(nwords, sizeof(*seen));
+	uint64_t *pass = pass_bits(&pl, nwords), *in_district = NULL;
+	const uint64_t *on_chain = NULL;
+	if (pass && g.fb.nwords >= nwords) {
+		if (pl.chain != IDX_NONE && pl.chain < g.fb.nchain)
+			on_chain = g.fb.chain[pl.chain];
+		in_district = xcalloc(nwords, sizeof(*in_district));
+		for (size_t r = 0; r < g.nrcodes && r < g.fb.nregion; r++)
+			if (pl.district[r])
+				for (size_t i = 0; i < nwords; i++)
+					in_district[i] |= g.fb.region[r][i];
+	}
+	struct walk wk = {&pl, seen, pass, on_chain, in_district, 0xf, top, k, ntop, total};
+	if (!in_district)
+		wk.pass = NULL; /* no classes without the bit sets: score every slot met */
+	for (size_t j = 0; j < nsub; j++) {
+		if (*ntop == k && den > 0.0 && top[k - 1].score > theta) {
+			theta = top[k - 1].score;
+			for (int c = 0; c < 4; c++) {
+				double need = (theta - class_bonus[c] - 0.0002) * den;
+				for (size_t m = 0; m < nsub; m++) {
+					size_t x = by_len[m];
+					const struct sublist *l = &subs[x];
+					if (walked[c][x] || skip[c][x])
+						continue;
+					if (l->ub <= smax[c][l->qi]) {
+						skip[c][x] = ssum[c] < need; /* adds nothing to the bound */
+						continue;
+					}
+					double grown = ssum[c] + (l->ub - smax[c][l->qi]);
+					if (grown < need) {
+						skip[c][x] = true;
+						smax[c][l->qi] = l->ub;
+						ssum[c] = grown;
+					}
+				}
+			}
+		}
+		wk.classes = 0;
+		for (int c = 0; c < 4; c++)
+			if (!skip[c][j]) {
+				wk.classes |= 1u << c;
+				walked[c][j] = true;
+			}
+		if (wk.classes)
+			walk_list(&wk, subs[j].p);
+	}
+	/* `total` also counts the talents met only in skipped lists: their
+	 * union as a bit set, then each new slot's filters, in slot order */
+	uint64_t *u = xcalloc(nwords, sizeof(*u));
+	for (size_t j = 0; j < nsub; j++) {
+		const struct posting *p = subs[j].p;
+		if (!skip[0][j] && !skip[1][j] && !skip[2][j] && !skip[3][j])
+			continue;
+		if (p->bits)
+			for (size_t i = 0; i < p->nwords && i < nwords; i++)
+				u[i] |= p->bits[i];
+		else
+			for (size_t m = 0; m < p->n; m++)
+				u[p->v[m] >> 6] |= 1ull << (p->v[m] & 63);
+	}
+	for (size_t i = 0; i < nwords; i++) {
+		uint64_t x = u[i] & ~seen[i];
+		if (pass) {
+			/* the plain slots that pass are counted by their bits */
+			uint64_t odd = i < g.fb.nwords ? g.fb.odd[i] : 0;
+			*total += __builtin_popcountll(x & pass[i] & ~odd);
+			x &= odd;
+		}
+		for (; x; x &= x - 1) {
+			uint32_t slot = (uint32_t)(i * 64 + (size_t)__builtin_ctzll(x));
+			double sc;
+			/* a talent read at the last rebuild holds this list's skill, which
+			 * is related to a required one, so it scores; one re-read since
+			 * may have dropped the skill */
+			if (g.tattr[slot].flags & TA_DIRTY ? plan_slot(&pl, slot, &sc)
+			                                   : plan_passes(&pl, slot))
+				(*total)++;
+		}
+	}
+	free(u);
+	free(pass);
+	free(in_district);
+	free(by_len);
+	for (int c = 0; c < 4; c++) {
+		free(skip[c]);
+		free(walked[c]);
+		free(smax[c]);
+	}
+	free(seen);
+	free(subs);
+	free(pl.code);
+	free(pl.related);
+	free(pl.best);
+	free(pl.region_ok);
+	free(pl.district);
 }
 
 static json_t *skill_names(const struct cand *c)
@@ -789,8 +1475,8 @@ static enum xz_result query(struct engine_ctx *ctx, bool for_need, int64_t id, i
 	json_t *row = NULL;
 	struct hit *top = NULL;
 	double *w = NULL;
-	struct slots reach = {0};
 	bool locked = false;
+	struct match_scope scope_buf = {.actor = ctx->actor}, *scope = &scope_buf;
 	*out = NULL;
 	enum xz_result r = engine_get(ctx, qe, id, &row);
 	if (r)
@@ -805,7 +1491,12 @@ static enum xz_result query(struct engine_ctx *ctx, bool for_need, int64_t id, i
 	}
 	const struct cand *q = &(for_need ? g.needs.v : g.talents.v)[*p];
 	const struct side *cands = for_need ? &g.talents : &g.needs;
-	const char *scope = ctx->actor ? ctx->actor->region_prefix : NULL;
+	if (ctx->actor && engine_scope_effective(ctx->actor) == SCOPE_OWN &&
+	    (r = query_scope_ids(ctx->db, model_find(for_need ? "talent" : "need"), ctx->actor,
+	                         &scope_buf.own, &scope_buf.nown)))
+		goto out;
+	if (ctx->actor && engine_scope_effective(ctx->actor) == SCOPE_OWN && !scope_buf.own)
+		scope_buf.own = xmalloc(sizeof(int64_t)); /* none of them: an empty set, not "all" */
 	if (k <= 0)
 		k = MATCH_DEFAULT_K;
 	if (k > MATCH_MAX_K)
@@ -817,16 +1508,12 @@ static enum xz_result query(struct engine_ctx *ctx, bool for_need, int64_t id, i
 	int ntop = 0;
 	json_int_t total = 0;
 	/* a need with skills only looks at the talents its skills reach */
-	bool by_posting = for_need && q->nskills > 0;
-	if (by_posting)
-		related_talents(q, &reach);
-	size_t ncand = by_posting ? reach.n : cands->n;
-	for (size_t j = 0; j < ncand; j++) {
-		size_t i = by_posting ? reach.v[j] : j;
+	if (for_need && q->nskills > 0)
+		top_for_need(q, w, scope, region, top, k, &ntop, &total);
+	for (size_t i = 0; !(for_need && q->nskills > 0) && i < cands->n; i++) {
 		const struct cand *c = &cands->v[i];
 		double sc;
-		if (!c->present || !c->live || !in_prefix(c->region, scope) ||
-		    !in_prefix(c->region, region))
+		if (!c->present || !c->live || !in_scope(c, scope) || !in_prefix(c->region, region))
 			continue;
 		if (!(for_need ? score(c, q, w, &sc) : score(q, c, NULL, &sc)))
 			continue;
@@ -849,7 +1536,7 @@ out:
 		pthread_rwlock_unlock(&g.lock);
 	free(top);
 	free(w);
-	free(reach.v);
+	free(scope_buf.own);
 	json_decref(row);
 	return r;
 }

@@ -11,6 +11,7 @@
 #include "auth/audit.h"
 #include "core/mem.h"
 #include "core/util.h"
+#include "engine/query.h"
 #include "model/model.h"
 
 #include <math.h>
@@ -102,20 +103,15 @@ static bool same_district(const char *a, const char *b)
 	return !(a[4] == '0' && a[5] == '0');
 }
 
-static void add_scope(struct engine_ctx *ctx, char *sql, size_t n, const char *alias)
+/* The actor's data scope over the rows of entity (aliased alias), by the
+ * engine's one rule; bind p with params_bind() after the earlier values. */
+static void add_scope(struct engine_ctx *ctx, char *sql, size_t n, const char *entity,
+                      const char *alias, struct sqlparams *p)
 {
-	if (ctx->actor->region_prefix)
-		snprintf(sql + strlen(sql), n - strlen(sql), " AND %s.code LIKE ? ESCAPE '\\'",
-		         alias);
-}
-
-static void bind_scope(struct engine_ctx *ctx, struct store_stmt *st, int idx)
-{
-	if (!ctx->actor->region_prefix)
-		return;
-	char *pattern = store_like_pattern(ctx->actor->region_prefix, true);
-	store_bind_text(st, idx, pattern);
-	free(pattern);
+	struct buf cond = BUF_INIT;
+	query_scope_as(model_find(entity), ctx->actor, alias, &cond, p);
+	snprintf(sql + strlen(sql), n - strlen(sql), "%s", buf_cstr(&cond));
+	buf_free(&cond);
 }
 
 static void push_project(struct staffing_instance *inst, size_t *cap, struct store_stmt *st)
@@ -147,16 +143,19 @@ static const char project_sql[] =
 static enum xz_result load_projects(struct engine_ctx *ctx, json_t *ids,
                                     struct staffing_instance *inst)
 {
-	char sql[1024];
+	char sql[4096];
 	size_t cap = 0;
 	struct store_stmt *st = NULL;
 	enum xz_result r = XZ_OK;
 	snprintf(sql, sizeof(sql), "%s%s", project_sql,
 	         ids ? " AND p.id = ?" : " AND p.status IN ('筹备', '实施中')");
-	add_scope(ctx, sql, sizeof(sql), "r");
+	struct sqlparams scope = {0};
+	add_scope(ctx, sql, sizeof(sql), "project", "p", &scope);
 	snprintf(sql + strlen(sql), sizeof(sql) - strlen(sql), " ORDER BY p.id");
-	if ((r = store_prepare(ctx->db, sql, &st)))
+	if ((r = store_prepare(ctx->db, sql, &st))) {
+		params_free(&scope);
 		return r;
+	}
 	size_t nids = ids ? json_array_size(ids) : 1;
 	for (size_t i = 0; i < nids; i++) {
 		store_reset(st);
@@ -173,7 +172,7 @@ static enum xz_result load_projects(struct engine_ctx *ctx, json_t *ids,
 				continue;
 			store_bind_int(st, idx++, json_integer_value(v));
 		}
-		bind_scope(ctx, st, idx);
+		params_bind(&scope, st, idx);
 		enum store_step s;
 		bool found = false;
 		while ((s = store_step(st)) == STORE_ROW) {
@@ -194,22 +193,27 @@ static enum xz_result load_projects(struct engine_ctx *ctx, json_t *ids,
 	}
 out:
 	store_finalize(st);
+	params_free(&scope);
 	return r;
 }
 
 static enum xz_result load_cadres(struct engine_ctx *ctx, struct staffing_instance *inst)
 {
-	char sql[1024] = "SELECT c.id, pe.name, c.unit, c.post, c.chain_id, c.expertise, r.code"
+	char sql[4096] = "SELECT c.id, pe.name, c.unit, c.post, c.chain_id, c.expertise, r.code"
 	                 " FROM cadre c JOIN person pe ON pe.id = c.person_id JOIN region r ON "
 	                 "r.id = c.region_id"
 	                 " WHERE c.deleted_at IS NULL";
-	add_scope(ctx, sql, sizeof(sql), "r");
+	struct sqlparams scope = {0};
+	add_scope(ctx, sql, sizeof(sql), "cadre", "c", &scope);
 	snprintf(sql + strlen(sql), sizeof(sql) - strlen(sql), " ORDER BY c.id");
 	struct store_stmt *st = NULL;
 	enum xz_result r = store_prepare(ctx->db, sql, &st);
-	if (r)
+	if (r) {
+		params_free(&scope);
 		return r;
-	bind_scope(ctx, st, 1);
+	}
+	params_bind(&scope, st, 1);
+	params_free(&scope);
 	size_t cap = 0;
 	enum store_step s;
 	while ((s = store_step(st)) == STORE_ROW) {

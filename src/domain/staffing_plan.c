@@ -14,6 +14,7 @@
 #include "core/mem.h"
 #include "core/util.h"
 #include "domain/staffing.h"
+#include "engine/query.h"
 #include "model/model.h"
 
 #include <stdio.h>
@@ -111,11 +112,14 @@ static enum xz_result check_text(struct engine_ctx *ctx, json_t *v, const char *
 	return r;
 }
 
+/* The plan's region (its data scope): the actor's own region when its scope
+ * reaches it, else the first of its custom regions; 0 (NULL) for none. */
 static int64_t actor_region_id(struct engine_ctx *ctx)
 {
-	if (!ctx->actor->region_code)
+	const char *code = query_scope_home_region(ctx->actor);
+	if (!code)
 		return 0;
-	return engine_find_id(ctx->db, model_find("region"), "code", ctx->actor->region_code);
+	return engine_find_id(ctx->db, model_find("region"), "code", code);
 }
 
 static enum xz_result insert_plan(struct engine_ctx *ctx, const char *name, const char *note,
@@ -130,8 +134,8 @@ static enum xz_result insert_plan(struct engine_ctx *ctx, const char *name, cons
 	enum xz_result r = store_prepare(
 	    ctx->db,
 	    "INSERT INTO staffing_plan (name, note, status, request, result, total, filled,"
-	    " unfilled, created_by, region_id, created_at, updated_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    " unfilled, created_by, region_id, created_at, updated_at, created_by_id)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	    &st);
 	if (r)
 		goto out;
@@ -150,6 +154,10 @@ static enum xz_result insert_plan(struct engine_ctx *ctx, const char *name, cons
 		store_bind_null(st, 10);
 	store_bind_text(st, 11, now);
 	store_bind_text(st, 12, now);
+	if (ctx->actor->user_id)
+		store_bind_int(st, 13, ctx->actor->user_id);
+	else
+		store_bind_null(st, 13);
 	if (store_step(st) != STORE_DONE) {
 		r = store_stmt_result(st);
 		goto out;

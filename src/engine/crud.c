@@ -315,8 +315,8 @@ static void check_refs(struct engine_ctx *ctx, const struct change *c)
 		if (f->type != FT_REF || c->vals[i].type != SV_INT)
 			continue;
 		const struct entity *target = model_find(f->ref);
-		/* the scoped look only differs when the actor is bound to a region */
-		bool scoped = ctx->actor->region_prefix && target->scope;
+		/* the scoped look only differs when the actor's scope restricts it */
+		bool scoped = query_scope_restricted(ctx->actor, target);
 		char seen[96] = "";
 		if (ctx->bulk) {
 			snprintf(seen, sizeof(seen), "%s:%" PRId64, target->name, c->vals[i].i);
@@ -586,13 +586,13 @@ static enum xz_result check_writable(struct engine_ctx *ctx, const struct entity
 static void check_still_visible(struct engine_ctx *ctx, const struct entity *e, int64_t id)
 {
 	/* an unrestricted actor sees every row it just wrote */
-	if (!ctx->actor->region_prefix || !e->scope || row_exists(ctx, e, id, true))
+	if (!query_scope_restricted(ctx->actor, e) || row_exists(ctx, e, id, true))
 		return;
 	const char *field = e->scope && *e->scope ? e->scope : "code";
-	char first[64];
+	char first[64], scope[160];
 	snprintf(first, sizeof(first), "%.*s", (int)strcspn(field, "."), field);
 	model_error(&ctx->errs, first, "out_of_scope", "保存后的记录将超出您的数据范围（%s）",
-	            ctx->actor->region_code ? ctx->actor->region_code : "");
+	            query_scope_describe(ctx->actor, scope, sizeof(scope)));
 }
 
 static void audit_failure(struct engine_ctx *ctx, const struct entity *e, const char *action,
@@ -794,6 +794,9 @@ enum xz_result engine_create(struct engine_ctx *ctx, const struct entity *e, jso
 		bool any = c.n + c.nextra > 0;
 		buf_puts(&sql, any ? ", created_at, updated_at" : "created_at, updated_at");
 		buf_puts(&marks, any ? ", ?, ?" : "?, ?");
+		/* who created the row: the own scope's rule (NULL for the system) */
+		buf_printf(&sql, ", %s", query_owner_column(e));
+		buf_puts(&marks, ", ?");
 	}
 	buf_printf(&sql, ") VALUES (%s)", buf_cstr(&marks));
 	buf_free(&marks);
@@ -804,6 +807,10 @@ enum xz_result engine_create(struct engine_ctx *ctx, const struct entity *e, jso
 	if (!(e->flags & E_NO_TIMESTAMPS)) {
 		store_bind_text(st, idx++, now);
 		store_bind_text(st, idx++, now);
+		if (ctx->actor->user_id)
+			store_bind_int(st, idx++, ctx->actor->user_id);
+		else
+			store_bind_null(st, idx++);
 	}
 	if (store_step(st) != STORE_DONE) {
 		r = step_error(st);

@@ -20,6 +20,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The data scope kinds (数据权限), as stored in user.scope. SCOPE_DEFAULT
+ * ('' in the database, and any zero-initialised actor) keeps the rule that
+ * predates the kinds: SCOPE_REGION_TREE when the actor has a region, else
+ * SCOPE_ALL. What each kind lets through is decided in one place,
+ * query_scope() and its helpers in engine/query.h. */
+enum scope_kind {
+	SCOPE_DEFAULT = 0,
+	SCOPE_ALL,         /* 全部数据 */
+	SCOPE_CUSTOM,      /* 自定义区划: the listed regions and below */
+	SCOPE_REGION,      /* 本区划: exactly the actor's region */
+	SCOPE_REGION_TREE, /* 本区划及下级 */
+	SCOPE_OWN,         /* 仅本人录入: rows the actor created */
+};
+
+#define SCOPE_MAX_REGIONS 32
+
 /* Who acts: filled by auth from a session or token, or by the CLI. */
 struct actor {
 	int64_t user_id;         /* 0 for the system (CLI, demo seeding) */
@@ -31,7 +47,14 @@ struct actor {
 	/* code prefix covering the region and below ("3202" for 320200);
 	 * NULL when unrestricted */
 	const char *region_prefix;
-	bool city_wide; /* unrestricted or bound to the city itself */
+	/* true only for SCOPE_ALL, or SCOPE_REGION / SCOPE_REGION_TREE at the
+	 * city level: who may write city-wide reference data */
+	bool city_wide;
+	enum scope_kind scope;
+	/* SCOPE_CUSTOM: the listed region codes (nscope_regions of them; none
+	 * means no scoped row at all) */
+	const char *const *scope_regions;
+	size_t nscope_regions;
 };
 
 struct engine_ctx {
@@ -107,5 +130,12 @@ int64_t engine_find_id(struct store *db, const struct entity *e, const char *fie
  * 320200, "320281" for a county, the full code for a town. out needs
  * strlen(code)+1 bytes. */
 void engine_region_prefix(const char *code, char *out);
+
+/* "all", "custom", "region", "region_tree", "own" ("" for SCOPE_DEFAULT),
+ * and back; engine_scope_parse() returns false for an unknown name. */
+const char *engine_scope_name(enum scope_kind k);
+bool engine_scope_parse(const char *name, enum scope_kind *out);
+/* The kind in force: SCOPE_DEFAULT resolved by the actor's region. */
+enum scope_kind engine_scope_effective(const struct actor *a);
 
 #endif

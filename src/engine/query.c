@@ -501,39 +501,7 @@ void engine_region_prefix(const char *code, char *out)
 	out[n] = '\0';
 }
 
-void query_scope(const struct entity *e, const struct actor *a, struct buf *sql,
-                 struct sqlparams *p)
-{
-	if (!a->region_prefix || !e->scope)
-		return;
-	char *pattern = store_like_pattern(a->region_prefix, true);
-	if (!*e->scope) {
-		buf_puts(sql, " AND t.code LIKE ? ESCAPE '\\'");
-		params_text(p, pattern);
-		free(pattern);
-		return;
-	}
-	/* enterprise_id.region_id: t.enterprise_id IN (SELECT id FROM enterprise
-	 * WHERE region_id IN (SELECT id FROM region WHERE code LIKE ?)) */
-	char path[128];
-	snprintf(path, sizeof(path), "%s", e->scope);
-	const struct entity *cur = e;
-	int depth = 0;
-	char *save = NULL;
-	buf_puts(sql, " AND ");
-	for (char *hop = strtok_r(path, ".", &save); hop; hop = strtok_r(NULL, ".", &save)) {
-		const struct field *f = model_field(cur, hop);
-		cur = model_find(f->ref);
-		buf_printf(sql, "%s%s IN (SELECT id FROM %s WHERE ", depth ? "" : "t.", hop,
-		           cur->table);
-		depth++;
-	}
-	buf_puts(sql, "code LIKE ? ESCAPE '\\'");
-	for (int i = 0; i < depth; i++)
-		buf_putc(sql, ')');
-	params_text(p, pattern);
-	free(pattern);
-}
+/* query_scope() and the other scope rules live in engine/scope.c */
 
 /* ---- list parameters ---- */
 

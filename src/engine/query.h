@@ -48,9 +48,36 @@ enum xz_result query_parse(struct store *db, const struct entity *e, const struc
 void query_free(struct list_query *q);
 
 /* Appends " AND <row t is visible to actor>" (nothing for unrestricted
- * actors or unscoped entities). */
+ * actors or unscoped entities), by the actor's scope kind (engine/scope.c). */
 void query_scope(const struct entity *e, const struct actor *a, struct buf *sql,
                  struct sqlparams *p);
+/* The same for domain SQL whose row of e is aliased alias ("p" in
+ * "FROM project p"); bind p after the statement's earlier parameters. */
+void query_scope_as(const struct entity *e, const struct actor *a, const char *alias,
+                    struct buf *sql, struct sqlparams *p);
+/* Whether query_scope() restricts entity e for actor a at all. */
+bool query_scope_restricted(const struct actor *a, const struct entity *e);
+/* For domain SQL: appends a condition, without a leading AND, that the
+ * region code in column col (e.g. "r.code") lies in the actor's regions;
+ * "1=1" when regions do not restrict the actor (all, own). */
+void query_scope_region_sql(const struct actor *a, const char *col, struct buf *sql,
+                            struct sqlparams *p);
+/* For domain code holding a region code: whether the actor's regions reach
+ * it (always true for all and own, whose rule is not a region). */
+bool query_scope_region_visible(const struct actor *a, const char *region_code);
+/* The region code new rows of the actor go to by default (its own region
+ * when its scope reaches it, else its first custom region); NULL for none. */
+const char *query_scope_home_region(const struct actor *a);
+/* The ids of the live rows of e visible to a, sorted (for in-memory
+ * indexes that hold no owner, e.g. matching under the own scope); the
+ * caller frees *ids. query_scope_ids_has() looks one up. */
+enum xz_result query_scope_ids(struct store *db, const struct entity *e, const struct actor *a,
+                               int64_t **ids, size_t *n);
+bool query_scope_ids_has(const int64_t *ids, size_t n, int64_t id);
+/* The column holding the id of the user who created a row of e. */
+const char *query_owner_column(const struct entity *e);
+/* The actor's scope for messages: "本区划 320281", "自定义区划 320281、320282" … */
+const char *query_scope_describe(const struct actor *a, char *out, size_t n);
 /* The select list for a row: id, version, timestamps, fields, link arrays
  * and reference labels, in the order engine_row_json() reads them. */
 void query_select(struct store *db, const struct entity *e, struct buf *sql);

@@ -15,6 +15,7 @@
 #include "engine/workflow.h"
 #include "engine/transfer.h"
 #include "http/http.h"
+#include "http/routes_admin.h"
 #include "http/routes_security.h"
 
 #include <stdlib.h>
@@ -780,6 +781,29 @@ const struct route http_routes[] = {
 	{"POST", "/api/v1/auth/totp/enable", security_totp_enable, PERM_NONE, ROUTE_TOTP_ENROL,
 	 "输入验证码确认绑定动态验证码（{code}）"},
 	{"GET", "/api/v1/meta/entities", h_meta_entities, PERM_NONE, 0, "实体描述（界面表单与列表）"},
+	/* 三权分立: the three administrator roles' own routes (routes_admin.c) */
+	{"GET", "/api/v1/meta/routes", admin_meta_routes, PERM_SECURITY_ADMIN, 0,
+	 "角色权限矩阵：每个接口所需权限及拥有该权限的角色"},
+	{"GET", "/api/v1/settings/security", admin_settings_get, PERM_SECURITY_ADMIN, 0,
+	 "安全策略设置：口令策略、登录锁定、限流、必须使用动态验证码的角色"},
+	{"PATCH", "/api/v1/settings/security", admin_settings_update, PERM_SECURITY_ADMIN, 0,
+	 "修改安全策略设置（{键: 值}；全部校验通过才写入，记入审计）"},
+	{"GET", "/api/v1/users", admin_users_list, PERM_USER_ADMIN, 0,
+	 "用户账号列表：角色、区划、停用、锁定、动态验证码、最近登录"},
+	{"GET", "/api/v1/users/regions", admin_users_regions, PERM_USER_ADMIN, 0,
+	 "可分配给用户的区划（代码与名称）"},
+	{"POST", "/api/v1/users", admin_users_create, PERM_USER_ADMIN, 0,
+	 "新建用户（{username, role, region_code?, display_name?}；返回只显示一次的初始密码）"},
+	{"PATCH", "/api/v1/users/:id", admin_users_update, PERM_USER_ADMIN, 0,
+	 "修改用户的角色、区划、停用状态或姓名（不能修改本人角色或停用本人）"},
+	{"POST", "/api/v1/users/:id/reset_password", admin_users_reset_password, PERM_USER_ADMIN, 0,
+	 "重置密码：返回只显示一次的新密码，须在登录后修改，并结束该用户全部会话"},
+	{"POST", "/api/v1/users/:id/unlock", admin_users_unlock, PERM_USER_ADMIN, 0,
+	 "解除因登录失败而锁定的账号"},
+	{"DELETE", "/api/v1/users/:id/sessions", admin_users_end_sessions, PERM_USER_ADMIN, 0,
+	 "结束该用户的全部登录会话"},
+	{"GET", "/api/v1/audit/verify", admin_audit_verify, PERM_AUDIT_READ, 0,
+	 "校验审计日志哈希链：{ok, rows, bad_id}"},
 	{"GET", "/api/v1/dashboard/overview", h_overview, PERM_DATA_READ, 0, "首页概览：各类数据量与集群指标"},
 	{"GET", "/api/v1/chain/:id/tree", h_chain_tree, PERM_DATA_READ, 0,
 	 "产业链图谱：环节树及各环节企业"},

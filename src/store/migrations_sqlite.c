@@ -267,6 +267,39 @@ static const char v9[] =
 	" description TEXT);"
 	"CREATE INDEX post_region ON post(region_id);";
 
+/* Data scope variants (全部 / 自定义 / 本区划 / 本区划及下级 / 仅本人): the
+ * user's scope kind ('' keeps the old rule: region_tree with a region, all
+ * without), the custom region codes as a JSON array, and on every table the
+ * engine creates rows in, the id of the user who created the row (NULL for
+ * rows older than this migration and for system writes). staffing_plan
+ * already shows its creator's name as created_by, so its id column is
+ * created_by_id (see query_owner_column()). */
+static const char v10[] =
+	"ALTER TABLE user ADD COLUMN scope TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE user ADD COLUMN scope_regions TEXT;"
+	"ALTER TABLE region ADD COLUMN created_by INTEGER;"
+	"ALTER TABLE cluster ADD COLUMN created_by INTEGER;"
+	"ALTER TABLE cluster_stat ADD COLUMN created_by INTEGER;"
+	"ALTER TABLE chain ADD COLUMN created_by INTEGER;"
+	"ALTER TABLE segment ADD COLUMN created_by INTEGER;"
+	"ALTER TABLE park ADD COLUMN created_by INTEGER;"
+	"ALTER TABLE enterprise ADD COLUMN created_by INTEGER;"
+	"ALTER TABLE institution ADD COLUMN created_by INTEGER;"
+	"ALTER TABLE person ADD COLUMN created_by INTEGER;"
+	"ALTER TABLE cadre ADD COLUMN created_by INTEGER;"
+	"ALTER TABLE career ADD COLUMN created_by INTEGER;"
+	"ALTER TABLE talent ADD COLUMN created_by INTEGER;"
+	"ALTER TABLE party_member ADD COLUMN created_by INTEGER;"
+	"ALTER TABLE skill ADD COLUMN created_by INTEGER;"
+	"ALTER TABLE need ADD COLUMN created_by INTEGER;"
+	"ALTER TABLE project ADD COLUMN created_by INTEGER;"
+	"ALTER TABLE project_member ADD COLUMN created_by INTEGER;"
+	"ALTER TABLE staffing_plan ADD COLUMN created_by_id INTEGER;"
+	"CREATE INDEX enterprise_created_by ON enterprise(created_by);"
+	"CREATE INDEX person_created_by ON person(created_by);"
+	"CREATE INDEX talent_created_by ON talent(created_by);"
+	"CREATE INDEX need_created_by ON need(created_by);";
+
 const struct migration migrations_sqlite[] = {
 	{1, "regions, clusters, chains, segments, parks, enterprises, institutions", v1},
 	{2, "users, sessions, api tokens, audit log, settings", v2},
@@ -277,6 +310,7 @@ const struct migration migrations_sqlite[] = {
 	{7, "password age, login lockout, TOTP second factor", v7},
 	{8, "workflow history; 一建设、五争当 award kinds and nominations", v8},
 	{9, "project milestones; vacant posts", v9},
+	{10, "data scope variants: user scope, custom regions, row creators", v10},
 };
 
 const size_t migrations_sqlite_count = sizeof(migrations_sqlite) / sizeof(migrations_sqlite[0]);

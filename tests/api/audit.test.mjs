@@ -39,7 +39,13 @@ test('rows are chained with SM3', () => {
 });
 
 test('no API changes or deletes audit rows', async () => {
-  const row = (await admin.list('audit_log', { size: 1 })).items[0];
+  const auditor = await w.loginRole('auditadmin');
+  const row = (await auditor.list('audit_log', { size: 1 })).items[0];
+  // neither the business administrator nor the audit administrator can change a row
+  for (const c of [admin, auditor]) {
+    assert.equal((await c.patch(`/api/v1/audit_log/${row.id}`, { action: 'x', version: 1 })).status, 403);
+    assert.equal((await c.del(`/api/v1/audit_log/${row.id}`)).status, 403);
+  }
   const patch = await admin.patch(`/api/v1/audit_log/${row.id}`, { action: 'x', version: 1 });
   assert.ok([403, 405].includes(patch.status), String(patch));
   const del = await admin.del(`/api/v1/audit_log/${row.id}`);

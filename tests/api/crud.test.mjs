@@ -257,7 +257,7 @@ test('wrong check digit: 422 uscc_checksum, then ?confirm=1 stores it with _warn
   assert.equal(ok.body._warnings[0].code, 'uscc_checksum');
   assert.match(ok.body._warnings[0].message, CJK);
   // the warning is recorded in the audit log
-  const audit = await admin.list('audit_log', { entity: 'enterprise', entity_id: ok.body.id, action: 'create' });
+  const audit = await (await w.loginRole('auditadmin')).list('audit_log', { entity: 'enterprise', entity_id: ok.body.id, action: 'create' });
   assert.equal(audit.total, 1);
   assert.equal(auditDetail(audit.items[0]).warnings[0].code, 'uscc_checksum');
   // the stored row reads back without warnings
@@ -398,7 +398,7 @@ test('audit_log holds create/update/delete rows with field-level changes', async
   assert.equal(up.status, 200, String(up));
   assert.equal((await admin.del(`/api/v1/enterprise/${id}`)).status, 200);
 
-  const rows = (await admin.list('audit_log', { entity: 'enterprise', entity_id: id, sort: 'id' })).items;
+  const rows = (await (await w.loginRole('auditadmin')).list('audit_log', { entity: 'enterprise', entity_id: id, sort: 'id' })).items;
   assert.deepEqual(rows.map((r) => r.action), ['create', 'update', 'delete']);
   for (const r of rows) {
     assert.equal(r.username, 'admin');
@@ -415,14 +415,14 @@ test('audit_log holds create/update/delete rows with field-level changes', async
   assert.deepEqual(d.changes.name, { old: '审计测试企业（改名）', new: null });
 
   // the earlier enterprise's update too
-  const mine = (await admin.list('audit_log', { entity: 'enterprise', entity_id: created.id, action: 'update', result: 'ok' })).items;
+  const mine = (await (await w.loginRole('auditadmin')).list('audit_log', { entity: 'enterprise', entity_id: created.id, action: 'update', result: 'ok' })).items;
   assert.equal(mine.length, 1);
   assert.deepEqual(auditDetail(mine[0]).changes.name,
     { old: '无锡测试芯片科技有限公司', new: '无锡测试芯片科技股份有限公司' });
   // refused writes are audited as failures
-  const failed = await admin.list('audit_log', { entity: 'enterprise', action: 'create', result: 'validation_failed' });
+  const failed = await (await w.loginRole('auditadmin')).list('audit_log', { entity: 'enterprise', action: 'create', result: 'validation_failed' });
   assert.ok(failed.total >= 1);
-  const conflict = await admin.list('audit_log', { entity: 'enterprise', entity_id: created.id, result: 'version_conflict' });
+  const conflict = await (await w.loginRole('auditadmin')).list('audit_log', { entity: 'enterprise', entity_id: created.id, result: 'version_conflict' });
   assert.equal(conflict.total, 1, JSON.stringify(conflict.items));
 });
 

@@ -388,6 +388,22 @@ export class World {
     return r;
   }
 
+  /**
+   * A client signed in with one of the separated administrator roles
+   * (三权分立: 'sysadmin', 'secadmin', 'auditadmin') or any other role: the
+   * account `<role>1` is made with `xinzhi user add` on first use (a console
+   * password, so no forced change) and reused afterwards.
+   */
+  async loginRole(role) {
+    const name = `${role}1`;
+    this.roleUsers ??= new Set();
+    if (!this.roleUsers.has(name)) {
+      this.addUser(name, { role });
+      this.roleUsers.add(name);
+    }
+    return this.login(name);
+  }
+
   token(user, extra = []) {
     const r = this.cli(['token', 'create', '--user', user, ...extra]);
     assert.equal(r.status, 0, `token create failed:\n${r.stderr}`);

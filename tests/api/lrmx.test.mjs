@@ -253,7 +253,7 @@ test('one invalid 身份证号 in a zip: 422 naming the file, and nothing writte
   const good2 = { name: '孙二', id: makeId('320202', '19850202', '952'), post: '无锡市财政局局长' };
   const badId = makeId('320202', '19850303', '963');
   const bad = { name: '孙三', id: badId.slice(0, 17) + (badId[17] === '0' ? '1' : '0'), post: '无锡市财政局科员' };
-  const before1 = (await admin.list('audit_log', { action: 'create', entity: 'person' })).total;
+  const before1 = (await (await w.loginRole('auditadmin')).list('audit_log', { action: 'create', entity: 'person' })).total;
   const zip = makeZip([
     { name: 'good1.lrmx', data: lrmx(good1) },
     { name: 'bad.lrmx', data: lrmx(bad) },
@@ -269,7 +269,7 @@ test('one invalid 身份证号 in a zip: 422 naming the file, and nothing writte
   assert.match(r.body.error.message, /身份证号/);
   for (const p of [good1, good2])
     assert.equal((await personByIdcard(admin, p.id)).length, 0, `${p.name} not written`);
-  assert.equal((await admin.list('audit_log', { action: 'create', entity: 'person' })).total, before1);
+  assert.equal((await (await w.loginRole('auditadmin')).list('audit_log', { action: 'create', entity: 'person' })).total, before1);
 });
 
 test('an engine refusal inside the transaction rolls back the files before it', async () => {
@@ -351,9 +351,9 @@ test('the dossier export needs the reveal permission; import needs write', async
 });
 
 test('imports, exports, prints and refusals leave audit rows', async () => {
-  const rows = async (q) => (await admin.list('audit_log', q)).total;
+  const rows = async (q) => (await (await w.loginRole('auditadmin')).list('audit_log', q)).total;
   assert.ok(await rows({ action: 'import_lrmx' }) >= 4);
-  const exp = (await admin.list('audit_log', { action: 'export_lrmx', entity: 'person' })).items;
+  const exp = (await (await w.loginRole('auditadmin')).list('audit_log', { action: 'export_lrmx', entity: 'person' })).items;
   assert.ok(exp.length >= 2);
   assert.equal(exp[0].entity_id, onePersonId);
   assert.equal(exp[0].username, 'admin');

@@ -82,7 +82,8 @@ test('/api/v1/meta/entities lists every entity with fields, labels and enums', a
   assert.deepEqual(seg.fields.find((f) => f.name === 'stage').enum, ['上游', '中游', '下游']);
   const cluster = entities.find((e) => e.name === 'cluster');
   assert.deepEqual(cluster.fields.find((f) => f.name === 'tier').enum, ['地标产业', '优势产业', '未来产业']);
-  assert.deepEqual(roles.map((x) => x.name), ['admin', 'operator', 'viewer', 'auditor']);
+  assert.deepEqual(roles.map((x) => x.name),
+    ['sysadmin', 'secadmin', 'auditadmin', 'admin', 'operator', 'viewer']);
   assert.equal(entities.find((e) => e.name === 'audit_log').readonly, true);
 });
 

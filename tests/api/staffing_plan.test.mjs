@@ -63,7 +63,7 @@ test('save: the server solves and stores request and result as a draft', async (
   assert.deepEqual(JSON.parse(planA.request),
     { project_ids: projectIds, pins: [], exclusions: [], one_project: true });
 
-  const audit = await admin.list('audit_log', { entity: 'staffing_plan', action: 'create' });
+  const audit = await (await w.loginRole('auditadmin')).list('audit_log', { entity: 'staffing_plan', action: 'create' });
   assert.equal(audit.total, 1);
   assert.equal(audit.items[0].entity_id, planA.id);
 });
@@ -250,7 +250,7 @@ test('apply once: members written, 已应用, audited; then 409 for A again and 
   const total = (await admin.listAll('project_member', { project_id: projectIds[0] })).items.length;
   assert.equal(total, resA.projects[0].staff.length, 'the refused apply wrote nothing');
 
-  const audit = await admin.list('audit_log', { entity: 'staffing_plan', action: 'apply', sort: 'id' });
+  const audit = await (await w.loginRole('auditadmin')).list('audit_log', { entity: 'staffing_plan', action: 'apply', sort: 'id' });
   assert.deepEqual(audit.items.map((a) => a.result), ['ok', 'version_conflict', 'version_conflict']);
   assert.equal(audit.items[0].entity_id, planA.id);
   const verify = w.cli(['audit', 'verify']);

@@ -92,10 +92,10 @@ test('CSV in UTF-8 with BOM imports, resolves references by code or name, and re
   assert.equal(one.main_products, '晶圆, 芯片');
   assert.deepEqual(one.segment_ids, [seg[0].id]);
   // the whole file is one audit row naming the records it created, not a row per record
-  const imp = (await admin.list('audit_log', { action: 'import', entity: 'enterprise', sort: '-id' })).items[0];
+  const imp = (await (await w.loginRole('auditadmin')).list('audit_log', { action: 'import', entity: 'enterprise', sort: '-id' })).items[0];
   const created = JSON.parse(imp.detail).created.enterprise;
   assert.ok(created.some(([a, b]) => a <= one.id && one.id <= b), imp.detail);
-  assert.equal((await admin.list('audit_log', { action: 'create', entity: 'enterprise', entity_id: one.id })).total, 0);
+  assert.equal((await (await w.loginRole('auditadmin')).list('audit_log', { action: 'create', entity: 'enterprise', entity_id: one.id })).total, 0);
 
   const again = await upload(admin, 'enterprise', csv.replace('江阴导入测试一有限公司', '江阴导入测试一股份有限公司'));
   assert.equal(again.status, 200, String(again));
@@ -104,7 +104,7 @@ test('CSV in UTF-8 with BOM imports, resolves references by code or name, and re
   assert.equal(await count('enterprise'), before + 2, 'no duplicates');
   assert.equal((await admin.list('enterprise', { uscc: u1 })).items[0].name, '江阴导入测试一股份有限公司');
   // an update keeps its own audit row with the field-level change
-  const upd = (await admin.list('audit_log', { action: 'update', entity: 'enterprise', entity_id: one.id })).items;
+  const upd = (await (await w.loginRole('auditadmin')).list('audit_log', { action: 'update', entity: 'enterprise', entity_id: one.id })).items;
   assert.equal(upd.length, 1);
   assert.equal(JSON.parse(upd[0].detail).changes.name.new, '江阴导入测试一股份有限公司');
 });
@@ -190,7 +190,7 @@ test('exports mask personal data; the unmasked export needs the permission and i
   const clear = await admin.request('GET', '/api/v1/person/export?format=csv&unmasked=1');
   assert.equal(clear.status, 200);
   assert.match(clear.text, /\b\d{17}[\dX]\b/);
-  const audit = await admin.list('audit_log', { action: 'export_unmasked', entity: 'person' });
+  const audit = await (await w.loginRole('auditadmin')).list('audit_log', { action: 'export_unmasked', entity: 'person' });
   assert.ok(audit.total >= 1);
 });
 
@@ -231,12 +231,12 @@ test('a person record is masked everywhere and revealed only with the permission
   assert.equal(got.body.idcard, person.idcard, 'get is masked too');
   const denied = await viewer.get(`/api/v1/person/${person.id}/reveal?field=idcard`);
   assert.equal(denied.status, 403);
-  const before = (await admin.list('audit_log', { action: 'reveal' })).total;
+  const before = (await (await w.loginRole('auditadmin')).list('audit_log', { action: 'reveal' })).total;
   const shown = await admin.get(`/api/v1/person/${person.id}/reveal?field=idcard`);
   assert.equal(shown.status, 200, String(shown));
   assert.match(shown.body.value, /^\d{17}[\dX]$/);
   assert.equal(shown.body.value.slice(-4), person.idcard.slice(-4));
-  assert.equal((await admin.list('audit_log', { action: 'reveal' })).total, before + 1);
+  assert.equal((await (await w.loginRole('auditadmin')).list('audit_log', { action: 'reveal' })).total, before + 1);
   const byNumber = await admin.list('person', { idcard: shown.body.value });
   assert.equal(byNumber.total, 1, 'found again by the full number through the keyed hash');
   assert.equal((await admin.get(`/api/v1/person/${person.id}/reveal?field=name`)).status, 400);

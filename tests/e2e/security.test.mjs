@@ -83,7 +83,7 @@ describe('account security in the browser: TOTP enrolment and two-step sign-in',
     await page.click('[data-test=login-submit]')
     await page.waitForURL((u) => u.pathname === '/security/totp')
     await settle(page, w)
-    assert.match(await page.locator('[data-test=totp-forced]').innerText(), /系统管理员.*双因素认证/)
+    assert.match(await page.locator('[data-test=totp-forced]').innerText(), /业务管理员.*双因素认证/)
     // other pages send back here
     await navigate(page, w, () => page.goto(`${srv.base}/e/enterprise`))
     assert.equal(new URL(page.url()).pathname, '/security/totp')
@@ -113,7 +113,7 @@ describe('account security in the browser: TOTP enrolment and two-step sign-in',
     await page.click('[data-test=totp-confirm]')
     await page.waitForURL((u) => !u.pathname.startsWith('/security/totp'))
     await settle(page, w)
-    assert.match(await page.locator('.topbar').innerText(), /系统管理员/)
+    assert.match(await page.locator('.topbar').innerText(), /业务管理员/)
   })
 
   it('shows TOTP on and the current session on 账号安全', async () => {

@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory } from 'vue-router'
-import { session, restore } from './lib/session.js'
+import { session, restore, hasPerm } from './lib/session.js'
 import { loadMeta } from './lib/meta.js'
 import { homeAllowed, landingPath } from './lib/menu.js'
 import AppLayout from './layout/AppLayout.vue'
@@ -16,6 +16,9 @@ import LedgerPage from './pages/LedgerPage.vue'
 import PostPage from './pages/PostPage.vue'
 import EntityPage from './pages/EntityPage.vue'
 import StatusPage from './pages/StatusPage.vue'
+import UsersPage from './pages/UsersPage.vue'
+import SecurityPolicyPage from './pages/SecurityPolicyPage.vue'
+import AuditLogPage from './pages/AuditLogPage.vue'
 
 const routes = [
   { path: '/login', name: 'login', component: LoginPage, meta: { public: true, title: '登录' } },
@@ -31,13 +34,22 @@ const routes = [
     component: AppLayout,
     children: [
       { path: '', name: 'home', component: DashboardPage, meta: { title: '首页' } },
-      { path: 'chains', name: 'chains', component: ChainsPage, meta: { title: '产业链图谱' } },
-      { path: 'catalog', name: 'catalog', component: CatalogPage, meta: { title: '紧缺人才目录' } },
-      { path: 'match', name: 'match', component: MatchPage, meta: { title: '人岗匹配' } },
-      { path: 'staffing', name: 'staffing', component: StaffingPage, meta: { title: '干部配备' } },
+      { path: 'chains', name: 'chains', component: ChainsPage, meta: { title: '产业链图谱', perm: 'data.read' } },
+      { path: 'catalog', name: 'catalog', component: CatalogPage, meta: { title: '紧缺人才目录', perm: 'data.read' } },
+      { path: 'match', name: 'match', component: MatchPage, meta: { title: '人岗匹配', perm: 'data.read' } },
+      { path: 'staffing', name: 'staffing', component: StaffingPage, meta: { title: '干部配备', perm: 'data.read' } },
       { path: 'ledger', name: 'ledger', component: LedgerPage, meta: { title: '攻坚台账', perm: 'data.read' } },
       { path: 'posts', name: 'posts', component: PostPage, meta: { title: '岗位推荐', perm: 'data.read' } },
       { path: 'e/:entity', name: 'entity', component: EntityPage, props: true },
+      // 三权分立: the pages of the three administrator roles
+      { path: 'admin/users', name: 'admin-users', component: UsersPage, meta: { title: '用户管理', perm: 'user.admin' } },
+      {
+        path: 'admin/security',
+        name: 'admin-security',
+        component: SecurityPolicyPage,
+        meta: { title: '安全策略', perm: 'security.admin' },
+      },
+      { path: 'admin/audit', name: 'admin-audit', component: AuditLogPage, meta: { title: '审计日志', perm: 'audit.read' } },
       {
         path: 'security/account',
         name: 'account-security',
@@ -97,6 +109,8 @@ router.beforeEach(async (to) => {
     /* the layout shows the failure; 401 has been handled */
   }
   if (to.name === 'home' && !homeAllowed.value) return landingPath()
+  // a page the role may not use shows 无权访问 (the API would refuse it anyway)
+  if (to.meta.perm && !hasPerm(to.meta.perm)) return { name: 'forbidden' }
   return true
 })
 

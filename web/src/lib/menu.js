@@ -40,6 +40,15 @@ export const SPECIAL_PAGES = [
   { path: '/posts', label: '岗位推荐', group: '干部', needs: ['post', 'cadre'] },
 ]
 
+// The pages of the three separated administrator roles (三权分立), each
+// shown to the holder of one permission only; the audit page stands in for
+// the generic audit_log list.
+export const ADMIN_PAGES = [
+  { path: '/admin/users', label: '用户管理', group: '系统', perm: 'user.admin' },
+  { path: '/admin/security', label: '安全策略', group: '系统', perm: 'security.admin' },
+  { path: '/admin/audit', label: '审计日志', group: '系统', perm: 'audit.read', replaces: ['audit_log'] },
+]
+
 export const HOME = { path: '/', label: '首页', perm: 'data.read' }
 
 function specialAllowed(p) {
@@ -53,8 +62,9 @@ export const menuGroups = computed(() => {
   if (!session.user || !meta.loaded) return []
   const known = new Set(GROUPS)
   const extra = [...new Set(meta.entities.map((e) => e.group))].filter((g) => g && !known.has(g))
+  const admin = ADMIN_PAGES.filter((p) => hasPerm(p.perm))
   const replaced = new Set(
-    SPECIAL_PAGES.filter(specialAllowed).flatMap((p) => p.replaces || []),
+    [...SPECIAL_PAGES.filter(specialAllowed), ...admin].flatMap((p) => p.replaces || []),
   )
   return [...GROUPS, ...extra]
     .map((g) => {
@@ -63,6 +73,7 @@ export const menuGroups = computed(() => {
           path: p.path,
           label: p.label,
         })),
+        ...admin.filter((p) => p.group === g).map((p) => ({ path: p.path, label: p.label })),
         ...meta.entities
           .filter((e) => e.group === g && canRead(e) && !replaced.has(e.name))
           .map((e) => ({ path: `/e/${e.name}`, label: e.label })),
