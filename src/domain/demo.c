@@ -9,6 +9,7 @@
  * rand() or the clock, so the same seed always yields the same city.
  */
 #include "domain/demo.h"
+#include "domain/evaluation.h"
 
 #include "auth/audit.h"
 #include "core/buf.h"
@@ -738,7 +739,9 @@ enum xz_result demo_seed(struct store *db, const char *scale, uint64_t seed, cha
 	    (r = seed_parks(&s)) || (r = seed_institutions(&s)) ||
 	    (r = seed_enterprises(&s, total)) ||
 	    (r = demo_people_seed(&s.ctx, scale, seed, &s.people, msg, n)) ||
-	    (r = demo_projects_seed(&s.ctx, scale, seed)))
+	    (r = demo_projects_seed(&s.ctx, scale, seed)) ||
+	    (r = demo_training_seed(&s.ctx, scale, seed)) ||
+	    (r = evaluation_demo_seed(&s.ctx, scale, seed)))
 		goto out;
 	in_tx = false;
 	if ((r = store_commit(db))) {

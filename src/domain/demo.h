@@ -28,5 +28,8 @@ struct engine_ctx;
 /* 百项攻坚 demo projects on the seeded chains (demo_projects.c): 10 for
  * small, 100 for city; called by demo_seed() inside its transaction. */
 enum xz_result demo_projects_seed(struct engine_ctx *ctx, const char *scale, uint64_t seed);
+/* Training classes, enrolments and 琢璞 placements for the demo cadres
+ * (demo_training.c); called by demo_seed() after the projects. */
+enum xz_result demo_training_seed(struct engine_ctx *ctx, const char *scale, uint64_t seed);
 
 #endif

@@ -777,6 +777,11 @@ enum xz_result engine_create(struct engine_ctx *ctx, const struct entity *e, jso
 	if (e->validate && !json_array_size(ctx->errs.details))
 		e->validate(e, ctx->db, 0, merged, &ctx->errs);
 	add_derived(ctx, e, &c, merged, NULL);
+	if (e->frozen && !json_array_size(ctx->errs.details) &&
+	    e->frozen(e, ctx->db, merged, "新增", ctx->message, sizeof(ctx->message))) {
+		r = XZ_ERR_CONFLICT;
+		goto fail;
+	}
 	if ((r = finish_validation(ctx)) || (r = seal_change(ctx, &c)))
 		goto fail;
 

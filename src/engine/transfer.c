@@ -240,6 +240,84 @@ static void row_error(struct importer *im, const char *column, const char *field
 	                                "code", code, "message", msg));
 }
 
+/* A reference to an entity that embeds a person (a cadre, a talent), as
+ * people type it: the person's 身份证号, "姓名（单位）" (also "姓名(单位)",
+ * "姓名 单位", "姓名/单位", the part after the name matching one of the
+ * target's searchable text fields exactly: a cadre's unit or post), or the
+ * name alone. Returns the number of live rows found (at most 2 looked at). */
+static int lookup_by_person(struct store *db, const struct entity *target, const char *text,
+                            int64_t *id)
+{
+	const struct field *ref = target->embed ? model_field(target, target->embed) : NULL;
+	const struct entity *pe = ref ? model_find(ref->ref) : NULL;
+	const struct field *pk = pe ? single_natkey(pe) : NULL;
+	if (!pk || !pe->display)
+		return 0;
+	struct buf sql = BUF_INIT;
+	struct sqlparams p = {0};
+	char *name = xstrtrim(text), *qual = NULL;
+	buf_printf(&sql, "SELECT t.id FROM %s t JOIN %s p ON p.id = t.%s WHERE 1=1", target->table,
+	           pe->table, ref->name);
+	if (target->flags & E_SOFT_DELETE)
+		buf_puts(&sql, " AND t.deleted_at IS NULL");
+	if (pe->flags & E_SOFT_DELETE)
+		buf_puts(&sql, " AND p.deleted_at IS NULL");
+	if ((pk->flags & F_SENSITIVE) && strlen(name) == 18 && strspn(name, "0123456789Xx") == 18) {
+		char hash[65];
+		for (char *c = name; *c; c++)
+			if (*c == 'x')
+				*c = 'X';
+		crypto_lookup_hash(name, hash);
+		buf_printf(&sql, " AND p.%s_hash = ?", pk->name);
+		params_text(&p, hash);
+	} else {
+		static const char *const seps[] = {"（", "(", "/", "／", " ", "\xE3\x80\x80", NULL};
+		for (size_t i = 0; seps[i] && !qual; i++) {
+			char *at = strstr(name, seps[i]);
+			if (at && at != name) {
+				*at = '\0';
+				qual = xstrtrim(at + strlen(seps[i]));
+			}
+		}
+		size_t ql = qual ? strlen(qual) : 0;
+		if (ql >= 3 && !strcmp(qual + ql - 3, "）"))
+			qual[ql - 3] = '\0';
+		else if (ql && qual[ql - 1] == ')')
+			qual[ql - 1] = '\0';
+		char *trimmed = xstrtrim(name);
+		buf_printf(&sql, " AND p.%s = ?", pe->display);
+		params_text(&p, trimmed);
+		free(trimmed);
+		if (qual) {
+			int n = 0;
+			buf_puts(&sql, " AND (");
+			for (size_t i = 0; i < target->nfields; i++) {
+				const struct field *f = &target->fields[i];
+				if (f->type != FT_TEXT || !(f->flags & F_SEARCH) || (f->flags & F_SENSITIVE))
+					continue;
+				buf_printf(&sql, "%st.%s = ?", n++ ? " OR " : "", f->name);
+				params_text(&p, qual);
+			}
+			buf_puts(&sql, n ? ")" : "0)");
+		}
+	}
+	buf_puts(&sql, " LIMIT 2");
+	struct store_stmt *st = NULL;
+	int found = 0;
+	if (!store_prepare(db, buf_cstr(&sql), &st)) {
+		params_bind(&p, st, 1);
+		while (store_step(st) == STORE_ROW)
+			if (found++ == 0)
+				*id = store_column_int(st, 0);
+	}
+	store_finalize(st);
+	params_free(&p);
+	buf_free(&sql);
+	free(name);
+	free(qual);
+	return found;
+}
+
 /* The id a typed reference means: the natural key (a region code, a credit
  * code, a 身份证号), else the display name when it is unique, else a plain
  * record id. 0 with an error recorded when nothing matches. */
@@ -272,6 +350,15 @@ static int64_t resolve(struct importer *im, const struct column *col, const stru
 		n = lookup(im->ctx->db, target, col_name, hash, &id);
 	} else if (nk && nk->type != FT_REF) {
 		n = lookup(im->ctx->db, target, nk->name, text, &id);
+	}
+	if (n == 0 && target->embed) {
+		n = lookup_by_person(im->ctx->db, target, text, &id);
+		if (n > 1) {
+			row_error(im, col->label, col->field ? col->field->name : col->link->name,
+			          "ambiguous_reference", "%s“%s”有重名，请改填身份证号或“姓名（单位）”",
+			          target->label, text);
+			return 0;
+		}
 	}
 	if (n == 0 && target->display) {
 		n = lookup(im->ctx->db, target, target->display, text, &id);

@@ -148,6 +148,8 @@ enum xz_result engine_transition(struct engine_ctx *ctx, const struct entity *e,
 		snprintf(ctx->message, sizeof(ctx->message), "%s没有办理流程", e->label);
 		return XZ_ERR_NOT_FOUND;
 	}
+	if (!action)
+		action = "";
 	enum xz_result r = store_begin(ctx->db);
 	if (r)
 		return r;
@@ -156,10 +158,9 @@ enum xz_result engine_transition(struct engine_ctx *ctx, const struct entity *e,
 	const char *state = json_string_value(json_object_get(row, w->field));
 	int64_t current = json_integer_value(json_object_get(row, "version"));
 	bool known;
-	const struct wf_step *step = find_step(w, action ? action : "", state, &known);
+	const struct wf_step *step = find_step(w, action, state, &known);
 	if (!known) {
-		model_error(&ctx->errs, "action", "unknown_action", "未知的办理操作“%s”",
-		            action ? action : "");
+		model_error(&ctx->errs, "action", "unknown_action", "未知的办理操作“%s”", action);
 		r = XZ_ERR_VALIDATION;
 		goto fail;
 	}
@@ -257,6 +258,8 @@ enum xz_result workflow_check_editable(struct engine_ctx *ctx, const struct enti
                                        const char *what)
 {
 	const struct workflow *w = e->workflow;
+	if (e->frozen && e->frozen(e, ctx->db, row, what, ctx->message, sizeof(ctx->message)))
+		return XZ_ERR_CONFLICT;
 	if (!w || !w->editable)
 		return XZ_OK;
 	const char *state = json_string_value(json_object_get(row, w->field));

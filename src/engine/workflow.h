@@ -29,7 +29,8 @@ enum xz_result engine_history(struct engine_ctx *ctx, const struct entity *e, in
                               json_t **out);
 
 /* XZ_ERR_CONFLICT with a message when row's state freezes it (the workflow's
- * editable states do not include it): what ("修改", "删除") is refused. */
+ * editable states do not include it), or the descriptor's frozen hook
+ * refuses it (a score of a published round): what ("修改", "删除") is refused. */
 enum xz_result workflow_check_editable(struct engine_ctx *ctx, const struct entity *e, json_t *row,
                                        const char *what);
 

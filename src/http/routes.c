@@ -16,6 +16,8 @@
 #include "engine/transfer.h"
 #include "http/http.h"
 #include "http/routes_admin.h"
+#include "http/routes_eval.h"
+#include "http/routes_training.h"
 #include "http/routes_security.h"
 
 #include <stdlib.h>
@@ -804,6 +806,16 @@ const struct route http_routes[] = {
 	 "结束该用户的全部登录会话"},
 	{"GET", "/api/v1/audit/verify", admin_audit_verify, PERM_AUDIT_READ, 0,
 	 "校验审计日志哈希链：{ok, rows, bad_id}"},
+	{"GET", "/api/v1/eval_round/:id/results", eval_route_results, PERM_DATA_READ, 0,
+	 "季季评结果：维度平均分、总分、组内排名、等次（format=xlsx 导出）"},
+	{"POST", "/api/v1/eval_round/:id/scores", eval_route_scores, PERM_DATA_WRITE, 0,
+	 "季季评分数批量录入"},
+	{"POST", "/api/v1/eval_round/:id/publish", eval_route_publish, PERM_DATA_WRITE, 0,
+	 "发布季季评结果（发布后不再改变）"},
+	{"POST", "/api/v1/eval_round/:id/fill_projects", eval_route_fill_projects, PERM_DATA_WRITE,
+	 0, "由百项攻坚项目生成攻坚成效分数"},
+	{"GET", "/api/v1/eval/yearly", eval_route_yearly, PERM_DATA_READ, 0,
+	 "季季评年度汇总（format=xlsx 导出）"},
 	{"GET", "/api/v1/dashboard/overview", h_overview, PERM_DATA_READ, 0, "首页概览：各类数据量与集群指标"},
 	{"GET", "/api/v1/chain/:id/tree", h_chain_tree, PERM_DATA_READ, 0,
 	 "产业链图谱：环节树及各环节企业"},
@@ -829,6 +841,16 @@ const struct route http_routes[] = {
 	 "百项攻坚项目台账：进度、逾期节点、已配干部（可用项目列表的筛选；overdue=1 只看逾期；format=xlsx 导出）"},
 	{"GET", "/api/v1/post/:id/candidates", h_post_candidates, PERM_DATA_READ, 0,
 	 "岗位推荐：空缺岗位的前k名干部（专业特长、层级、职级、产业链、区划），附理由"},
+	{"POST", "/api/v1/training_class/:id/enroll", training_route_enroll, PERM_DATA_WRITE, 0,
+	 "干部培训：批量报名（{cadre_ids} 或 {filter:{level, unit, region_id, expertise, rank}}；报满后拒绝）"},
+	{"GET", "/api/v1/training/coverage", training_route_coverage, PERM_DATA_READ, 0,
+	 "干部培训覆盖情况（year=年度&group=level|unit|region）：人数、参训人数、覆盖率、学时"},
+	{"GET", "/api/v1/training/below", training_route_below, PERM_DATA_READ, 0,
+	 "年度培训学时未达标干部名单（year=年度；format=xlsx 导出）"},
+	{"GET", "/api/v1/cadre/:id/breadth", tempering_route_breadth, PERM_DATA_READ, 0,
+	 "干部经历宽度：岗位类别、任职地区、层级、服务产业链、琢璞历练及得分"},
+	{"GET", "/api/v1/tempering/candidates", tempering_route_candidates, PERM_DATA_READ, 0,
+	 "琢璞计划：经历单一、尚未历练的干部（k=人数&threshold=得分上限），附理由"},
 	{"GET", "/api/v1/project/:id/candidates", h_project_candidates, PERM_DATA_READ, 0,
 	 "百项攻坚：项目的前k名候选干部（与配置求解同一评分），附理由"},
 	{"GET", "/api/v1/need/:id/matches", h_need_matches, PERM_DATA_READ, 0,

@@ -443,6 +443,139 @@ static const struct wf_step award_steps[] = {
 static const struct workflow award_flow = {"status", award_steps, COUNT(award_steps),
                                            (const char *const[]){"草稿", "退回修改", NULL}};
 
+/* ---- cadre training: classes and enrolments (src/domain/training.c) ---- */
+
+static const char *const class_kinds[] = {"新质生产力专题班", "主体班", "调训", "网络培训", "其他",
+                                          NULL};
+
+static const struct field training_class_fields[] = {
+	{"name", FT_TEXT, "班次名称", F_REQUIRED | F_UNIQUE | F_NATKEY | F_SEARCH | F_SORT | F_LIST,
+	 .max_len = 100, .help = "如 2026年全市新质生产力专题研讨班（第一期）"},
+	{"kind", FT_ENUM, "班次类型", F_REQUIRED | F_FILTER | F_SORT | F_LIST,
+	 .enum_values = class_kinds},
+	{"level", FT_ENUM, "办班层级", F_REQUIRED | F_FILTER | F_SORT | F_LIST,
+	 .enum_values = cadre_levels},
+	{"start_date", FT_DATE, "开班日期", F_REQUIRED | F_SORT | F_LIST,
+	 .help = "学时计入开班日期所在年度"},
+	{"end_date", FT_DATE, "结业日期", F_SORT | F_LIST},
+	{"hours", FT_DECIMAL, "学时", F_REQUIRED | F_SORT | F_LIST, .min = 0.1, .max = 2000,
+	 .help = "精确到0.1学时"},
+	{"organizer", FT_TEXT, "主办单位", F_SEARCH | F_LIST, .max_len = 100},
+	{"capacity", FT_INT, "计划人数", F_SORT | F_LIST, .min = 1, .max = 100000,
+	 .help = "不填表示不限人数"},
+	{"region_id", FT_REF, "所属区划", F_REQUIRED | F_FILTER | F_LIST, .ref = "region"},
+	{"description", FT_TEXT, "培训内容", F_SEARCH, .max_len = 2000},
+};
+
+static const char *const attendances[] = {"全勤", "部分出勤", "请假", "缺勤", NULL};
+static const char *const training_results[] = {"合格", "不合格", "待评定", NULL};
+
+static const struct field enrollment_fields[] = {
+	{"class_id", FT_REF, "培训班次", F_REQUIRED | F_NATKEY | F_FILTER | F_LIST,
+	 .ref = "training_class"},
+	{"cadre_id", FT_REF, "干部", F_REQUIRED | F_NATKEY | F_FILTER | F_LIST, .ref = "cadre",
+	 .help = "导入时可填身份证号，或“姓名（工作单位）”"},
+	{"hours", FT_DECIMAL, "认定学时", F_SORT | F_LIST, .min = 0, .max = 2000,
+	 .help = "精确到0.1学时，不超过班次学时；全勤且不填时按班次学时认定，缺勤为0"},
+	{"attendance", FT_ENUM, "出勤情况", F_FILTER | F_LIST, .enum_values = attendances},
+	{"result", FT_ENUM, "结业情况", F_FILTER | F_LIST, .enum_values = training_results},
+	{"note", FT_TEXT, "备注", F_SEARCH, .max_len = 500},
+};
+
+/* ---- 琢璞 secondments (src/domain/tempering.c) ---- */
+
+static const char *const tempering_destinations[] = {"顶尖高校", "创新平台", "国家部委", "战略高地",
+                                                     "先进地区", "基层一线", NULL};
+static const char *const tempering_kinds[] = {"专业训练", "学习锻炼", "挂职", NULL};
+static const char *const tempering_grades[] = {"优秀", "良好", "合格", "不合格", "未评定", NULL};
+
+static const struct field tempering_fields[] = {
+	{"cadre_id", FT_REF, "干部", F_REQUIRED | F_FILTER | F_LIST, .ref = "cadre"},
+	{"destination_kind", FT_ENUM, "去向类别", F_REQUIRED | F_FILTER | F_SORT | F_LIST,
+	 .enum_values = tempering_destinations},
+	{"destination", FT_TEXT, "去向单位", F_REQUIRED | F_SEARCH | F_LIST, .max_len = 100,
+	 .help = "如 清华大学、国家集成电路创新中心、深圳市南山区"},
+	{"kind", FT_ENUM, "历练方式", F_REQUIRED | F_FILTER | F_LIST, .enum_values = tempering_kinds},
+	{"start_date", FT_DATE, "开始日期", F_REQUIRED | F_SORT | F_LIST},
+	{"end_date", FT_DATE, "结束日期", F_SORT | F_LIST},
+	{"assessment", FT_ENUM, "考核评价", F_FILTER | F_LIST, .enum_values = tempering_grades},
+	{"note", FT_TEXT, "备注", F_SEARCH, .max_len = 500},
+};
+
+/* ---- 季季评: quarterly evaluations (computed and published by src/domain/evaluation.c) ---- */
+
+static const char *const eval_targets[] = {"干部", "班子", NULL};
+
+static const struct field eval_scheme_fields[] = {
+	{"name", FT_TEXT, "方案名称", F_REQUIRED | F_UNIQUE | F_NATKEY | F_SEARCH | F_SORT | F_LIST,
+	 .max_len = 100},
+	{"year", FT_INT, "年度", F_REQUIRED | F_FILTER | F_SORT | F_LIST, .min = 2000, .max = 2100},
+	{"target", FT_ENUM, "评价对象", F_REQUIRED | F_FILTER | F_LIST, .enum_values = eval_targets},
+	{"grades", FT_TEXT, "等次与比例", F_REQUIRED | F_LIST, .max_len = 300,
+	 .help = "由高到低，名称:比例(%)，如 好:30,较好:40,一般:30,较差。按组内排名依次评定，"
+	         "好的人数不超过⌊组内人数×30%⌋（至少1人），并列者不拆分"},
+	{"fail_below", FT_DECIMAL, "较差分数线", F_LIST, .min = 0, .max = 100,
+	 .help = "总分低于此线者评为最后一个等次；不填表示不设"},
+	{"active", FT_BOOL, "启用", F_FILTER | F_LIST, .help = "启用时各维度权重之和须为100"},
+	{"description", FT_TEXT, "说明", F_SEARCH, .max_len = 1000},
+};
+
+static const struct field eval_dimension_fields[] = {
+	{"scheme_id", FT_REF, "评价方案", F_REQUIRED | F_NATKEY | F_FILTER | F_LIST,
+	 .ref = "eval_scheme"},
+	{"name", FT_TEXT, "维度", F_REQUIRED | F_NATKEY | F_SEARCH | F_LIST, .max_len = 50,
+	 .help = "如 担使命、作贡献、攻坚成效、群众评价"},
+	{"weight", FT_DECIMAL, "权重(%)", F_REQUIRED | F_SORT | F_LIST, .min = 0, .max = 100},
+	{"sort_order", FT_INT, "排序", F_SORT | F_LIST, .min = 0, .max = 1000},
+	{"from_projects", FT_BOOL, "由攻坚项目生成", F_LIST,
+	 .help = "可由本季度已完成的百项攻坚项目自动生成分数"},
+	{"description", FT_TEXT, "评分要点", F_SEARCH, .max_len = 1000},
+};
+
+static const char *const eval_round_states[] = {"草稿", "评分中", "已发布", NULL};
+
+static const struct field eval_round_fields[] = {
+	{"title", FT_TEXT, "轮次名称", F_REQUIRED | F_SEARCH | F_SORT | F_LIST, .max_len = 100,
+	 .help = "如 2026年第三季度季季评"},
+	{"scheme_id", FT_REF, "评价方案", F_REQUIRED | F_FILTER | F_LIST, .ref = "eval_scheme"},
+	{"year", FT_INT, "年度", F_REQUIRED | F_FILTER | F_SORT | F_LIST, .min = 2000, .max = 2100},
+	{"quarter", FT_INT, "季度", F_REQUIRED | F_FILTER | F_SORT | F_LIST, .min = 1, .max = 4},
+	{"status", FT_ENUM, "状态", F_READONLY | F_FILTER | F_LIST, .enum_values = eval_round_states,
+	 .help = "开始评分后录入分数；发布后结果不再改变"},
+	{"note", FT_TEXT, "备注", F_SEARCH, .max_len = 500},
+};
+
+static const struct wf_step eval_round_steps[] = {
+	{"start", "开始评分", "草稿", "评分中", "admin,operator", 0},
+	{"reopen", "退回草稿", "评分中", "草稿", "admin", WF_COMMENT},
+};
+
+static const struct workflow eval_round_flow = {
+	"status", eval_round_steps, COUNT(eval_round_steps),
+	(const char *const[]){"草稿", "评分中", NULL}};
+
+static const struct field eval_subject_fields[] = {
+	{"round_id", FT_REF, "评价轮次", F_REQUIRED | F_FILTER | F_LIST, .ref = "eval_round"},
+	{"name", FT_TEXT, "评价对象", F_REQUIRED | F_SEARCH | F_SORT | F_LIST, .max_len = 100,
+	 .help = "干部姓名，或班子名称"},
+	{"cadre_id", FT_REF, "干部", F_FILTER | F_LIST, .ref = "cadre", .help = "评价干部时填写"},
+	{"unit", FT_TEXT, "单位", F_REQUIRED | F_SEARCH | F_LIST, .max_len = 100},
+	{"peer_group", FT_TEXT, "比较组", F_REQUIRED | F_FILTER | F_SORT | F_LIST, .max_len = 50,
+	 .help = "同组内排名与定等，如 市直部门、区县、乡镇"},
+	{"region_id", FT_REF, "所属区划", F_REQUIRED | F_FILTER | F_LIST, .ref = "region"},
+};
+
+static const struct field eval_score_fields[] = {
+	{"round_id", FT_REF, "评价轮次", F_REQUIRED | F_FILTER | F_LIST, .ref = "eval_round"},
+	{"subject_id", FT_REF, "评价对象", F_REQUIRED | F_NATKEY | F_FILTER | F_LIST,
+	 .ref = "eval_subject"},
+	{"evaluator", FT_TEXT, "评价人", F_REQUIRED | F_NATKEY | F_SEARCH | F_FILTER | F_LIST,
+	 .max_len = 50},
+	{"dimension_id", FT_REF, "维度", F_REQUIRED | F_NATKEY | F_FILTER | F_LIST,
+	 .ref = "eval_dimension"},
+	{"score", FT_DECIMAL, "分数", F_REQUIRED | F_SORT | F_LIST, .min = 0, .max = 100},
+};
+
 const struct entity model_entities[] = {
 	{"region", "region", "行政区划", "系统", region_fields, COUNT(region_fields), NULL, 0,
 	 E_SOFT_DELETE, "name", "code", "", PERM_DATA_READ, PERM_STRUCTURE_WRITE, NULL,
@@ -514,6 +647,30 @@ const struct entity model_entities[] = {
 	{"award", "award", "评选推荐", "干部", award_fields, COUNT(award_fields), NULL, 0,
 	 E_SOFT_DELETE, "unit", "-id", "region_id", PERM_DATA_READ, PERM_DATA_WRITE,
 	 people_award_validate, .workflow = &award_flow},
+	{"training_class", "training_class", "培训班次", "干部", training_class_fields,
+	 COUNT(training_class_fields), NULL, 0, E_SOFT_DELETE, "name", "-start_date", "region_id",
+	 PERM_DATA_READ, PERM_DATA_WRITE, training_class_validate},
+	{"enrollment", "enrollment", "培训学员", "干部", enrollment_fields, COUNT(enrollment_fields),
+	 NULL, 0, 0, "result", "-id", "cadre_id.region_id", PERM_DATA_READ, PERM_DATA_WRITE,
+	 training_enrollment_validate},
+	{"tempering", "tempering", "琢璞历练", "干部", tempering_fields, COUNT(tempering_fields), NULL,
+	 0, E_SOFT_DELETE, "destination", "-start_date", "cadre_id.region_id", PERM_DATA_READ,
+	 PERM_DATA_WRITE, tempering_validate},
+	{"eval_scheme", "eval_scheme", "季季评方案", "干部", eval_scheme_fields,
+	 COUNT(eval_scheme_fields), NULL, 0, E_SOFT_DELETE, "name", "-year", NULL, PERM_DATA_READ,
+	 PERM_DATA_WRITE, evaluation_scheme_validate, .frozen = evaluation_frozen},
+	{"eval_dimension", "eval_dimension", "季季评维度", "干部", eval_dimension_fields,
+	 COUNT(eval_dimension_fields), NULL, 0, 0, "name", "sort_order", NULL, PERM_DATA_READ,
+	 PERM_DATA_WRITE, evaluation_dimension_validate, .frozen = evaluation_frozen},
+	{"eval_round", "eval_round", "季季评轮次", "干部", eval_round_fields,
+	 COUNT(eval_round_fields), NULL, 0, E_SOFT_DELETE, "title", "-id", NULL, PERM_DATA_READ,
+	 PERM_DATA_WRITE, evaluation_round_validate, .workflow = &eval_round_flow},
+	{"eval_subject", "eval_subject", "季季评对象", "干部", eval_subject_fields,
+	 COUNT(eval_subject_fields), NULL, 0, 0, "name", "id", "region_id", PERM_DATA_READ,
+	 PERM_DATA_WRITE, evaluation_subject_validate, .frozen = evaluation_frozen},
+	{"eval_score", "eval_score", "季季评分数", "干部", eval_score_fields,
+	 COUNT(eval_score_fields), NULL, 0, 0, "evaluator", "id", "subject_id.region_id",
+	 PERM_DATA_READ, PERM_DATA_WRITE, evaluation_score_validate, .frozen = evaluation_frozen},
 	{"audit_log", "audit_log", "审计日志", "系统", audit_fields, COUNT(audit_fields), NULL, 0,
 	 E_READONLY | E_NO_TIMESTAMPS, "action", "-id", NULL, PERM_AUDIT_READ, PERM_NONE, NULL},
 };

@@ -30,6 +30,34 @@ void people_need_validate(const struct entity *e, struct store *db, long long id
 void staffing_plan_validate(const struct entity *e, struct store *db, long long id, json_t *row,
                             struct model_errors *errs);
 
+/* Cadre training (src/domain/training.c): a class's end date and hours to
+ * 0.1; an enrolment's hours to 0.1 and within the class's, the class's
+ * capacity. 琢璞 secondments (src/domain/tempering.c): ordered dates. */
+void training_class_validate(const struct entity *e, struct store *db, long long id, json_t *row,
+                             struct model_errors *errs);
+void training_enrollment_validate(const struct entity *e, struct store *db, long long id,
+                                  json_t *row, struct model_errors *errs);
+void tempering_validate(const struct entity *e, struct store *db, long long id, json_t *row,
+                        struct model_errors *errs);
+
+/* 季季评 (src/domain/evaluation.c): a scheme's grade rule parses and, when
+ * active, its weights sum to 100; a round needs an active scheme; a subject
+ * names a cadre or a team; a score's subject and dimension belong to its
+ * round. evaluation_frozen refuses (409) any write to a subject or score of
+ * a published round, and to a scheme or dimension a published round uses. */
+void evaluation_scheme_validate(const struct entity *e, struct store *db, long long id,
+                                json_t *row, struct model_errors *errs);
+void evaluation_dimension_validate(const struct entity *e, struct store *db, long long id,
+                                   json_t *row, struct model_errors *errs);
+void evaluation_round_validate(const struct entity *e, struct store *db, long long id,
+                               json_t *row, struct model_errors *errs);
+void evaluation_subject_validate(const struct entity *e, struct store *db, long long id,
+                                 json_t *row, struct model_errors *errs);
+void evaluation_score_validate(const struct entity *e, struct store *db, long long id,
+                               json_t *row, struct model_errors *errs);
+bool evaluation_frozen(const struct entity *e, struct store *db, json_t *row, const char *what,
+                       char *msg, size_t n);
+
 /* The matching index follows the rows it is built from (src/domain/match.c). */
 void match_entity_changed(const struct entity *e, int64_t id, enum change_kind kind);
 

@@ -108,6 +108,14 @@ enum change_kind {
  * reports CHANGE_MANY. It must not write to the database. */
 typedef void (*model_change_hook)(const struct entity *e, int64_t id, enum change_kind kind);
 
+/* Refuses a write for a reason outside the row's own state, e.g. a score of
+ * a published evaluation round: returns true, with a Chinese message in msg,
+ * when the write (what: "新增", "修改", "删除") must be refused as a conflict
+ * (409). row is the stored row (update, delete) or the new row (create). It
+ * may read the database, never write it. */
+typedef bool (*model_frozen_hook)(const struct entity *e, struct store *db, json_t *row,
+                                  const char *what, char *msg, size_t n);
+
 enum entity_flag {
 	E_SOFT_DELETE = 1u << 0,
 	E_READONLY = 1u << 1, /* no create/update/delete through the API */
@@ -165,6 +173,7 @@ struct entity {
 	const char *embed;
 	model_change_hook changed; /* NULL: nobody listens */
 	const struct workflow *workflow; /* NULL: no states */
+	model_frozen_hook frozen;        /* NULL: no outside reason to refuse a write */
 };
 
 /* Validation errors collected by the engine and hooks. */

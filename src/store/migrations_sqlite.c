@@ -300,6 +300,71 @@ static const char v10[] =
 	"CREATE INDEX talent_created_by ON talent(created_by);"
 	"CREATE INDEX need_created_by ON need(created_by);";
 
+/* Cadre training (培训班次, 培训学员: a cadre once per class, hours credited
+ * to 0.1) and 琢璞 secondments (琢璞历练); both reach a region through the
+ * cadre (enrolments) or their own region (classes). */
+static const char v11[] =
+	"CREATE TABLE training_class (" ENTITY_COLS
+	" deleted_at TEXT, created_by INTEGER, name TEXT NOT NULL, kind TEXT NOT NULL,"
+	" level TEXT NOT NULL, start_date TEXT NOT NULL, end_date TEXT, hours REAL NOT NULL,"
+	" organizer TEXT, capacity INTEGER, region_id INTEGER NOT NULL REFERENCES region(id),"
+	" description TEXT);"
+	"CREATE UNIQUE INDEX training_class_name ON training_class(name) WHERE deleted_at IS NULL;"
+	"CREATE INDEX training_class_start ON training_class(start_date);"
+	"CREATE INDEX training_class_region ON training_class(region_id);"
+
+	"CREATE TABLE enrollment (" ENTITY_COLS
+	" created_by INTEGER, class_id INTEGER NOT NULL REFERENCES training_class(id),"
+	" cadre_id INTEGER NOT NULL REFERENCES cadre(id), hours REAL, attendance TEXT, result TEXT,"
+	" note TEXT);"
+	"CREATE UNIQUE INDEX enrollment_pair ON enrollment(class_id, cadre_id);"
+	"CREATE INDEX enrollment_cadre ON enrollment(cadre_id);"
+
+	"CREATE TABLE tempering (" ENTITY_COLS
+	" deleted_at TEXT, created_by INTEGER, cadre_id INTEGER NOT NULL REFERENCES cadre(id),"
+	" destination_kind TEXT NOT NULL, destination TEXT NOT NULL, kind TEXT NOT NULL,"
+	" start_date TEXT NOT NULL, end_date TEXT, assessment TEXT, note TEXT);"
+	"CREATE INDEX tempering_cadre ON tempering(cadre_id);";
+
+/* 季季评 quarterly evaluations: schemes with weighted dimensions and grade
+ * quotas, rounds per quarter (草稿 → 评分中 → 已发布), their subjects in peer
+ * groups, and one score per subject, evaluator and dimension. */
+static const char v12[] =
+	"CREATE TABLE eval_scheme (" ENTITY_COLS
+	" deleted_at TEXT, created_by INTEGER, name TEXT NOT NULL, year INTEGER NOT NULL,"
+	" target TEXT NOT NULL, grades TEXT NOT NULL, fail_below REAL,"
+	" active INTEGER NOT NULL DEFAULT 0, description TEXT);"
+	"CREATE UNIQUE INDEX eval_scheme_name ON eval_scheme(name) WHERE deleted_at IS NULL;"
+
+	"CREATE TABLE eval_dimension (" ENTITY_COLS
+	" created_by INTEGER, scheme_id INTEGER NOT NULL REFERENCES eval_scheme(id),"
+	" name TEXT NOT NULL, weight REAL NOT NULL, sort_order INTEGER,"
+	" from_projects INTEGER NOT NULL DEFAULT 0, description TEXT);"
+	"CREATE UNIQUE INDEX eval_dimension_name ON eval_dimension(scheme_id, name);"
+
+	"CREATE TABLE eval_round (" ENTITY_COLS
+	" deleted_at TEXT, created_by INTEGER,"
+	" scheme_id INTEGER NOT NULL REFERENCES eval_scheme(id), year INTEGER NOT NULL,"
+	" quarter INTEGER NOT NULL, title TEXT NOT NULL, status TEXT NOT NULL DEFAULT '草稿',"
+	" note TEXT);"
+	"CREATE INDEX eval_round_year ON eval_round(year, quarter);"
+
+	"CREATE TABLE eval_subject (" ENTITY_COLS
+	" created_by INTEGER, round_id INTEGER NOT NULL REFERENCES eval_round(id),"
+	" name TEXT NOT NULL, cadre_id INTEGER REFERENCES cadre(id), unit TEXT NOT NULL,"
+	" peer_group TEXT NOT NULL, region_id INTEGER NOT NULL REFERENCES region(id));"
+	"CREATE INDEX eval_subject_round ON eval_subject(round_id);"
+	"CREATE INDEX eval_subject_region ON eval_subject(region_id);"
+	"CREATE UNIQUE INDEX eval_subject_cadre ON eval_subject(round_id, cadre_id)"
+	" WHERE cadre_id IS NOT NULL;"
+
+	"CREATE TABLE eval_score (" ENTITY_COLS
+	" created_by INTEGER, round_id INTEGER NOT NULL REFERENCES eval_round(id),"
+	" subject_id INTEGER NOT NULL REFERENCES eval_subject(id), evaluator TEXT NOT NULL,"
+	" dimension_id INTEGER NOT NULL REFERENCES eval_dimension(id), score REAL NOT NULL);"
+	"CREATE UNIQUE INDEX eval_score_key ON eval_score(subject_id, evaluator, dimension_id);"
+	"CREATE INDEX eval_score_round ON eval_score(round_id);";
+
 const struct migration migrations_sqlite[] = {
 	{1, "regions, clusters, chains, segments, parks, enterprises, institutions", v1},
 	{2, "users, sessions, api tokens, audit log, settings", v2},
@@ -311,6 +376,8 @@ const struct migration migrations_sqlite[] = {
 	{8, "workflow history; 一建设、五争当 award kinds and nominations", v8},
 	{9, "project milestones; vacant posts", v9},
 	{10, "data scope variants: user scope, custom regions, row creators", v10},
+	{11, "cadre training classes and enrolments; 琢璞 secondments", v11},
+	{12, "季季评: evaluation schemes, dimensions, rounds, subjects, scores", v12},
 };
 
 const size_t migrations_sqlite_count = sizeof(migrations_sqlite) / sizeof(migrations_sqlite[0]);

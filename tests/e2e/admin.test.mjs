@@ -2,25 +2,21 @@
 // every menu page, the dashboard figures, creating / editing / deleting an
 // enterprise through the dialog (server validation, the check-digit
 // warning, a stale edit), the chain page, session expiry and sign-out.
-import { describe, it, before, after, afterEach } from 'node:test'
+import { describe, it, before } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   ADMIN_PASSWORD,
   apiClient,
   breakCheck,
+  browserSuite,
   dialog,
-  launchBrowser,
   makeUscc,
   messageBox,
   navigate,
+  openMenu as openMenuOf,
   pickRemote,
   screenshot,
   settle,
-  signIn,
-  startServer,
-  watch,
-  assertCleanExit,
-  openMenu as openMenuOf,
 } from './harness.mjs'
 
 const ROWS = '[data-test=entity-table] .el-table__body-wrapper .el-table__row'
@@ -29,28 +25,11 @@ const exact = (s) => new RegExp(`^\\s*${s.replace(/[()]/g, '\\$&')}\\s*$`)
 describe('web UI as the city-wide administrator', () => {
   let srv, browser, page, w, api
 
+  const t = browserSuite()
+
   before(async () => {
-    srv = await startServer()
-    browser = await launchBrowser()
-    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
-    page = await ctx.newPage()
-    page.setDefaultTimeout(15_000)
-    w = watch(page, srv.base)
+    ;({ srv, browser, page, w } = t)
     api = await apiClient(srv.base, 'admin', ADMIN_PASSWORD)
-  })
-
-  after(async () => {
-    try {
-      await browser?.close()
-    } finally {
-      if (srv) assertCleanExit(await srv.stop())
-    }
-  })
-
-  afterEach(() => {
-    const problems = [...w.problems]
-    w.reset()
-    assert.deepEqual(problems, [], 'no console error, page error, failed request or unexpected HTTP error')
   })
 
   const openMenu = (label) => openMenuOf(page, w, label)
@@ -110,8 +89,8 @@ describe('web UI as the city-wide administrator', () => {
     const expected = ['首页']
     // purpose-built pages come first in their work area and stand in for the
     // generic lists they replace (src/lib/menu.js SPECIAL_PAGES)
-    const special = { 产业链: ['产业链图谱'], 人才: ['紧缺人才目录', '人岗匹配'], 干部: ['干部配备', '攻坚台账', '岗位推荐'] }
-    const replaced = new Set(['catalog', 'catalog_entry', 'staffing_plan'])
+    const special = { 产业链: ['产业链图谱'], 人才: ['紧缺人才目录', '人岗匹配'], 干部: ['干部配备', '攻坚台账', '岗位推荐', '季季评', '干部培训', '琢璞计划'] }
+    const replaced = new Set(['catalog', 'catalog_entry', 'staffing_plan', 'eval_subject', 'eval_score'])
     for (const g of groups) {
       expected.push(...(special[g] || []))
       expected.push(...meta.entities.filter((e) => e.group === g && !replaced.has(e.name)).map((e) => e.label))

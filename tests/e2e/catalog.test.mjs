@@ -3,23 +3,20 @@
 // (and the catalog frozen afterwards), a second compile after the needs
 // changed and the diff between the two, the xlsx download and the printable
 // page; a district user sees the catalog but cannot compile or publish.
-import { describe, it, before, after, afterEach } from 'node:test'
+import { describe, it, before } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   ADMIN_PASSWORD,
-  DISTRICT,
   apiClient,
+  browserSuite,
   dialog,
-  launchBrowser,
+  DISTRICT,
   messageBox,
-  navigate,
+  openMenu as openMenuOf,
   screenshot,
   settle,
   signIn,
-  startServer,
   watch,
-  assertCleanExit,
-  openMenu as openMenuOf,
 } from './harness.mjs'
 
 const ROWS = '[data-test=entries] .el-table__body-wrapper .el-table__row'
@@ -29,28 +26,11 @@ const YEAR = 2026
 describe('紧缺人才目录 page', () => {
   let srv, browser, ctx, page, w, api
 
+  const t = browserSuite({ context: { acceptDownloads: true } })
+
   before(async () => {
-    srv = await startServer()
-    browser = await launchBrowser()
-    ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', acceptDownloads: true })
-    page = await ctx.newPage()
-    page.setDefaultTimeout(15_000)
-    w = watch(page, srv.base)
+    ;({ srv, browser, ctx, page, w } = t)
     api = await apiClient(srv.base, 'admin', ADMIN_PASSWORD)
-  })
-
-  after(async () => {
-    try {
-      await browser?.close()
-    } finally {
-      if (srv) assertCleanExit(await srv.stop())
-    }
-  })
-
-  afterEach(() => {
-    const problems = [...w.problems]
-    w.reset()
-    assert.deepEqual(problems, [], 'no console error, page error, failed request or unexpected HTTP error')
   })
 
   async function both(name) {

@@ -1,24 +1,21 @@
 // The web UI for users with less than the whole city: a district operator
 // (江阴市) sees only 江阴's rows and cannot change city-wide reference data;
 // a user whose password must be changed sees that form before anything else.
-import { describe, it, before, after, afterEach } from 'node:test'
+import { describe, it, before } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   ADMIN_PASSWORD,
-  DISTRICT,
   apiClient,
+  browserSuite,
   dialog,
-  launchBrowser,
+  DISTRICT,
   makeUscc,
   navigate,
+  openMenu as openMenuOf,
   pickRemote,
   screenshot,
   settle,
   signIn,
-  startServer,
-  watch,
-  assertCleanExit,
-  openMenu as openMenuOf,
 } from './harness.mjs'
 
 const ROWS = '[data-test=entity-table] .el-table__body-wrapper .el-table__row'
@@ -28,29 +25,12 @@ const NEWBIE = { username: 'newbie', password: 'Initial-pass-1', role: 'viewer',
 describe('web UI for a district operator and a first sign-in', () => {
   let srv, browser, page, w, admin, district
 
+  const t = browserSuite({ server: { users: [DISTRICT, NEWBIE] } })
+
   before(async () => {
-    srv = await startServer({ users: [DISTRICT, NEWBIE] })
-    browser = await launchBrowser()
-    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
-    page = await ctx.newPage()
-    page.setDefaultTimeout(15_000)
-    w = watch(page, srv.base)
+    ;({ srv, browser, page, w } = t)
     admin = await apiClient(srv.base, 'admin', ADMIN_PASSWORD)
     district = await apiClient(srv.base, DISTRICT.username, DISTRICT.password)
-  })
-
-  after(async () => {
-    try {
-      await browser?.close()
-    } finally {
-      if (srv) assertCleanExit(await srv.stop())
-    }
-  })
-
-  afterEach(() => {
-    const problems = [...w.problems]
-    w.reset()
-    assert.deepEqual(problems, [], 'no console error, page error, failed request or unexpected HTTP error')
   })
 
   const openMenu = (label) => openMenuOf(page, w, label)

@@ -2,6 +2,7 @@
 // temporary database seeded with the demo city, Debian's Chromium driven
 // by playwright-core, and a watcher that turns console errors, page errors,
 // failed requests and unexpected HTTP errors into test failures.
+import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
+import { after, afterEach, before } from 'node:test'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = resolve(here, '..', '..')
@@ -337,4 +339,40 @@ export async function openMenu(page, w, label) {
   }
   await item.click()
   await settle(page, w)
+}
+
+/**
+ * The set-up every browser test file shares, registered as node:test hooks
+ * of the enclosing describe(): a server on a fresh demo database (`server`:
+ * startServer's options), Debian Chromium with one zh-CN page (`context`:
+ * extra newContext options, e.g. a viewport or acceptDownloads), a watch on
+ * the page; after each test, no console error, page error, failed request
+ * or unexpected HTTP error; at the end the browser closed and the server
+ * stopped with a clean exit. Returns an object whose srv, browser, ctx, page
+ * and w are set once the suite's before hook has run (register the file's
+ * own before() after calling this, and read them there).
+ */
+export function browserSuite({ server = {}, context = {} } = {}) {
+  const t = { srv: null, browser: null, ctx: null, page: null, w: null }
+  before(async () => {
+    t.srv = await startServer(server)
+    t.browser = await launchBrowser()
+    t.ctx = await t.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', ...context })
+    t.page = await t.ctx.newPage()
+    t.page.setDefaultTimeout(15_000)
+    t.w = watch(t.page, t.srv.base)
+  })
+  after(async () => {
+    try {
+      await t.browser?.close()
+    } finally {
+      if (t.srv) assertCleanExit(await t.srv.stop())
+    }
+  })
+  afterEach(() => {
+    const problems = [...t.w.problems]
+    t.w.reset()
+    assert.deepEqual(problems, [], 'no console error, page error, failed request or unexpected HTTP error')
+  })
+  return t
 }

@@ -3,20 +3,17 @@
 // overdue milestone tagged; 只看逾期 keeps only those; the Excel link asks
 // for the same rows. 岗位推荐: picking a vacant post shows its requirements
 // and the ranked cadres with their reasons, as the API ranks them.
-import { describe, it, before, after, afterEach } from 'node:test'
+import { describe, it, before } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   ADMIN_PASSWORD,
   apiClient,
-  assertCleanExit,
-  launchBrowser,
+  browserSuite,
   openMenu,
   pickRemote,
   screenshot,
   settle,
   signIn,
-  startServer,
-  watch,
 } from './harness.mjs'
 
 const ROWS = (t) => `[data-test=${t}] .el-table__body-wrapper .el-table__row`
@@ -24,29 +21,12 @@ const ROWS = (t) => `[data-test=${t}] .el-table__body-wrapper .el-table__row`
 describe('攻坚台账 and 岗位推荐', () => {
   let srv, browser, ctx, page, w, api
 
+  const t = browserSuite()
+
   before(async () => {
-    srv = await startServer()
-    browser = await launchBrowser()
-    ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
-    page = await ctx.newPage()
-    page.setDefaultTimeout(15_000)
-    w = watch(page, srv.base)
+    ;({ srv, browser, ctx, page, w } = t)
     api = await apiClient(srv.base, 'admin', ADMIN_PASSWORD)
     await signIn(page, w, srv.base, 'admin', ADMIN_PASSWORD)
-  })
-
-  after(async () => {
-    try {
-      await browser?.close()
-    } finally {
-      if (srv) assertCleanExit(await srv.stop())
-    }
-  })
-
-  afterEach(() => {
-    const problems = [...w.problems]
-    w.reset()
-    assert.deepEqual(problems, [], 'no console error, page error, failed request or unexpected HTTP error')
   })
 
   it('lists the projects with the overdue ones first', async () => {

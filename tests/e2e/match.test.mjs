@@ -3,22 +3,20 @@
 // skills and conditions, as the API ranks them; a deep link ?talent=ID
 // switches to 按人才找岗位; a row opens the detail drawer; an unknown id says
 // so in Chinese; a district user sees only candidates in the district.
-import { describe, it, before, after, afterEach } from 'node:test'
+import { describe, it, before } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   ADMIN_PASSWORD,
-  DISTRICT,
   apiClient,
-  launchBrowser,
+  browserSuite,
+  DISTRICT,
   navigate,
+  openMenu,
   pickRemote,
   screenshot,
   settle,
   signIn,
-  startServer,
   watch,
-  assertCleanExit,
-  openMenu,
 } from './harness.mjs'
 
 const ROWS = '[data-test=matches] .el-table__body-wrapper .el-table__row'
@@ -27,28 +25,11 @@ const OPEN = encodeURIComponent('开放')
 describe('人岗匹配 page', () => {
   let srv, browser, ctx, page, w, api
 
+  const t = browserSuite()
+
   before(async () => {
-    srv = await startServer()
-    browser = await launchBrowser()
-    ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
-    page = await ctx.newPage()
-    page.setDefaultTimeout(15_000)
-    w = watch(page, srv.base)
+    ;({ srv, browser, ctx, page, w } = t)
     api = await apiClient(srv.base, 'admin', ADMIN_PASSWORD)
-  })
-
-  after(async () => {
-    try {
-      await browser?.close()
-    } finally {
-      if (srv) assertCleanExit(await srv.stop())
-    }
-  })
-
-  afterEach(() => {
-    const problems = [...w.problems]
-    w.reset()
-    assert.deepEqual(problems, [], 'no console error, page error, failed request or unexpected HTTP error')
   })
 
   async function both(p, name) {

@@ -5,19 +5,16 @@
 // confirms it; the 账号安全 page shows TOTP on and the current session; after
 // signing out, sign-in asks for the code in a second step, refuses a wrong
 // one and accepts the right one.
-import { describe, it, before, after, afterEach } from 'node:test'
+import { describe, it, before } from 'node:test'
 import assert from 'node:assert/strict'
 import crypto from 'node:crypto'
 import {
   ADMIN_PASSWORD,
-  launchBrowser,
+  browserSuite,
   messageBox,
   navigate,
   screenshot,
   settle,
-  startServer,
-  watch,
-  assertCleanExit,
 } from './harness.mjs'
 
 function base32Decode(text) {
@@ -52,28 +49,11 @@ describe('account security in the browser: TOTP enrolment and two-step sign-in',
   let secret = ''
   let usedStep = 0
 
+  const t = browserSuite({ server: { settings: { login_rate_per_minute: 6000 } } })
+
   before(async () => {
     // TOTP stays required of admin (the default); only the rate limit is raised
-    srv = await startServer({ settings: { login_rate_per_minute: 6000 } })
-    browser = await launchBrowser()
-    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
-    page = await ctx.newPage()
-    page.setDefaultTimeout(15_000)
-    w = watch(page, srv.base)
-  })
-
-  after(async () => {
-    try {
-      await browser?.close()
-    } finally {
-      if (srv) assertCleanExit(await srv.stop())
-    }
-  })
-
-  afterEach(() => {
-    const problems = [...w.problems]
-    w.reset()
-    assert.deepEqual(problems, [], 'no console error, page error, failed request or unexpected HTTP error')
+    ;({ srv, browser, page, w } = t)
   })
 
   it('sends the administrator without TOTP to the enrolment page after the password', async () => {

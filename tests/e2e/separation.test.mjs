@@ -4,20 +4,17 @@
 // verifies its hash chain in 审计日志; the security administrator changes
 // the password policy in 安全策略 and reads the role × route matrix. Each
 // sees only its own page in the menu and gets 无权访问 on business pages.
-import { describe, it, before, after, afterEach } from 'node:test'
+import { describe, it, before } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   apiClient,
-  assertCleanExit,
+  browserSuite,
   dialog,
-  launchBrowser,
   messageBox,
   navigate,
   screenshot,
   settle,
   signIn,
-  startServer,
-  watch,
 } from './harness.mjs'
 
 const SYS = { username: 'sys1', password: 'Sys-admin-pass-1', role: 'sysadmin' }
@@ -28,27 +25,10 @@ const ROWS = '.el-table__body-wrapper .el-table__row'
 describe('三权分立: the three administrator pages', () => {
   let srv, browser, page, w
 
+  const t = browserSuite({ server: { users: [SYS, SEC, AUD] } })
+
   before(async () => {
-    srv = await startServer({ users: [SYS, SEC, AUD] })
-    browser = await launchBrowser()
-    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
-    page = await ctx.newPage()
-    page.setDefaultTimeout(15_000)
-    w = watch(page, srv.base)
-  })
-
-  after(async () => {
-    try {
-      await browser?.close()
-    } finally {
-      if (srv) assertCleanExit(await srv.stop())
-    }
-  })
-
-  afterEach(() => {
-    const problems = [...w.problems]
-    w.reset()
-    assert.deepEqual(problems, [], 'no console error, page error, failed request or unexpected HTTP error')
+    ;({ srv, browser, page, w } = t)
   })
 
   const menuLabels = async () => (await page.locator('.el-menu-item').allInnerTexts()).map((s) => s.trim())

@@ -4,21 +4,18 @@
 // drops the cadre from that project; save the two plans, compare them (the
 // excluded cadre only in the first), and apply the second after the
 // confirmation, which reports the members written and marks it 已应用.
-import { describe, it, before, after, afterEach } from 'node:test'
+import { describe, it, before } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   ADMIN_PASSWORD,
   apiClient,
-  assertCleanExit,
+  browserSuite,
   dialog,
-  launchBrowser,
   messageBox,
   openMenu,
   screenshot,
   settle,
   signIn,
-  startServer,
-  watch,
 } from './harness.mjs'
 
 const PROJECT = '[data-test=plan-project]'
@@ -27,28 +24,11 @@ const PLAN_ROWS = '[data-test=plans] .el-table__body-wrapper .el-table__row'
 describe('干部配备 page', () => {
   let srv, browser, ctx, page, w, api
 
+  const t = browserSuite()
+
   before(async () => {
-    srv = await startServer()
-    browser = await launchBrowser()
-    ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
-    page = await ctx.newPage()
-    page.setDefaultTimeout(15_000)
-    w = watch(page, srv.base)
+    ;({ srv, browser, ctx, page, w } = t)
     api = await apiClient(srv.base, 'admin', ADMIN_PASSWORD)
-  })
-
-  after(async () => {
-    try {
-      await browser?.close()
-    } finally {
-      if (srv) assertCleanExit(await srv.stop())
-    }
-  })
-
-  afterEach(() => {
-    const problems = [...w.problems]
-    w.reset()
-    assert.deepEqual(problems, [], 'no console error, page error, failed request or unexpected HTTP error')
   })
 
   async function both(p, name) {

@@ -3,20 +3,17 @@
 // 不予通过 in its drawer and no 编辑 (it is frozen); 退回修改 asks for a
 // reason, moves it to 退回修改 and lists the step with the reason under
 // 办理记录; the operator then sees 重新提交 and may edit again.
-import { describe, it, before, after, afterEach } from 'node:test'
+import { describe, it, before } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   ADMIN_PASSWORD,
   apiClient,
-  assertCleanExit,
-  launchBrowser,
+  browserSuite,
   messageBox,
   openMenu,
   screenshot,
   settle,
   signIn,
-  startServer,
-  watch,
 } from './harness.mjs'
 
 const OPERATOR = { username: 'op1', password: 'Operator-pass-1', role: 'operator' }
@@ -25,13 +22,10 @@ const ROWS = '[data-test=entity-table] .el-table__body-wrapper .el-table__row'
 describe('approval workflow (评选推荐)', () => {
   let srv, browser, ctx, page, w, admin, op, award
 
+  const t = browserSuite({ server: { users: [OPERATOR] } })
+
   before(async () => {
-    srv = await startServer({ users: [OPERATOR] })
-    browser = await launchBrowser()
-    ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
-    page = await ctx.newPage()
-    page.setDefaultTimeout(15_000)
-    w = watch(page, srv.base)
+    ;({ srv, browser, ctx, page, w } = t)
     admin = await apiClient(srv.base, 'admin', ADMIN_PASSWORD)
     op = await apiClient(srv.base, OPERATOR.username, OPERATOR.password)
     const kind = (await admin.get('award_kind?name=好班长')).items[0]
@@ -45,23 +39,11 @@ describe('approval workflow (评选推荐)', () => {
     assert.equal(award.status, '待审核')
   })
 
-  after(async () => {
-    try {
-      await browser?.close()
-    } finally {
-      if (srv) assertCleanExit(await srv.stop())
-    }
-  })
-
-  afterEach(() => {
-    const problems = [...w.problems]
-    w.reset()
-    assert.deepEqual(problems, [], 'no console error, page error, failed request or unexpected HTTP error')
-  })
-
   async function openAward() {
     await openMenu(page, w, '评选推荐')
-    await page.locator(ROWS).first().waitFor()
+    // the list is the operator's first page load after signing in: give a
+    // loaded machine time
+    await page.locator(ROWS).first().waitFor({ timeout: 45_000 })
     await page.locator('[data-test=entity-table] .el-table__body-wrapper .name-link').first().click()
     const drawer = page.locator('.el-drawer:visible')
     await drawer.waitFor()

@@ -14,6 +14,9 @@ import MatchPage from './pages/MatchPage.vue'
 import StaffingPage from './pages/StaffingPage.vue'
 import LedgerPage from './pages/LedgerPage.vue'
 import PostPage from './pages/PostPage.vue'
+import EvaluationPage from './pages/EvaluationPage.vue'
+import TrainingPage from './pages/TrainingPage.vue'
+import TemperingPage from './pages/TemperingPage.vue'
 import EntityPage from './pages/EntityPage.vue'
 import StatusPage from './pages/StatusPage.vue'
 import UsersPage from './pages/UsersPage.vue'
@@ -40,6 +43,9 @@ const routes = [
       { path: 'staffing', name: 'staffing', component: StaffingPage, meta: { title: '干部配备', perm: 'data.read' } },
       { path: 'ledger', name: 'ledger', component: LedgerPage, meta: { title: '攻坚台账', perm: 'data.read' } },
       { path: 'posts', name: 'posts', component: PostPage, meta: { title: '岗位推荐', perm: 'data.read' } },
+      { path: 'evaluation', name: 'evaluation', component: EvaluationPage, meta: { title: '季季评', perm: 'data.read' } },
+      { path: 'training', name: 'training', component: TrainingPage, meta: { title: '干部培训', perm: 'data.read' } },
+      { path: 'tempering', name: 'tempering', component: TemperingPage, meta: { title: '琢璞计划', perm: 'data.read' } },
       { path: 'e/:entity', name: 'entity', component: EntityPage, props: true },
       // 三权分立: the pages of the three administrator roles
       { path: 'admin/users', name: 'admin-users', component: UsersPage, meta: { title: '用户管理', perm: 'user.admin' } },

@@ -38,6 +38,20 @@ export const SPECIAL_PAGES = [
   },
   { path: '/ledger', label: '攻坚台账', group: '干部', needs: ['project', 'project_milestone'] },
   { path: '/posts', label: '岗位推荐', group: '干部', needs: ['post', 'cadre'] },
+  {
+    path: '/evaluation',
+    label: '季季评',
+    group: '干部',
+    needs: ['eval_round', 'eval_subject', 'eval_score'],
+    replaces: ['eval_subject', 'eval_score'],
+  },
+  {
+    path: '/training',
+    label: '干部培训',
+    group: '干部',
+    needs: ['training_class', 'enrollment', 'cadre'],
+  },
+  { path: '/tempering', label: '琢璞计划', group: '干部', needs: ['tempering', 'cadre'] },
 ]
 
 // The pages of the three separated administrator roles (三权分立), each
