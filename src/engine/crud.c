@@ -308,6 +308,9 @@ static bool row_exists(struct engine_ctx *ctx, const struct entity *e, int64_t i
 	return found;
 }
 
+/* how many checked references a bulk import remembers */
+#define REF_SEEN_MAX 4096
+
 static void check_refs(struct engine_ctx *ctx, const struct change *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
@@ -330,8 +333,13 @@ static void check_refs(struct engine_ctx *ctx, const struct change *c)
 			model_error(&ctx->errs, f->name, "out_of_scope",
 			            "%s：所选%s超出您的数据范围", f->label, target->label);
 		else if (ctx->bulk) {
+			/* bounded: the references that repeat (regions, chains) are
+			 * found again at once; one per row (the row's own person)
+			 * must not grow the cache with the file */
 			if (!ctx->ref_seen)
 				ctx->ref_seen = json_object();
+			else if (json_object_size(ctx->ref_seen) >= REF_SEEN_MAX)
+				json_object_clear(ctx->ref_seen);
 			json_object_set_new(ctx->ref_seen, seen, json_true());
 		}
 	}
