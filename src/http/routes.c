@@ -10,6 +10,7 @@
 #include "domain/lrmx_dossier.h"
 #include "domain/match.h"
 #include "domain/staffing.h"
+#include "domain/portrait.h"
 #include "domain/project_ledger.h"
 #include "domain/staffing_plan.h"
 #include "engine/workflow.h"
@@ -334,6 +335,14 @@ static enum xz_result h_project_ledger(struct request *req)
 		r = project_ledger(&ctx, req->args, req->nargs, &req->reply);
 	}
 	return ctx_finish(req, &ctx, r);
+}
+
+/* 干部画像: everything about one cadre (src/domain/portrait.c). */
+static enum xz_result h_cadre_portrait(struct request *req)
+{
+	struct engine_ctx ctx;
+	engine_ctx_init(&ctx, req->db, &req->who.actor);
+	return ctx_finish(req, &ctx, portrait_cadre(&ctx, req->id, &req->reply));
 }
 
 static enum xz_result h_post_candidates(struct request *req)
@@ -839,6 +848,8 @@ const struct route http_routes[] = {
 	 "百项攻坚干部配置：应用已保存的方案（写入项目干部；已应用或已过期时拒绝）"},
 	{"GET", "/api/v1/project/ledger", h_project_ledger, PERM_DATA_READ, 0,
 	 "百项攻坚项目台账：进度、逾期节点、已配干部（可用项目列表的筛选；overdue=1 只看逾期；format=xlsx 导出）"},
+	{"GET", "/api/v1/cadre/:id/portrait", h_cadre_portrait, PERM_DATA_READ, 0,
+	 "干部画像：基本情况、专业特长与专家型认定（规则与佐证）、经历时间轴、培训学时、季季评、评选、经历宽度"},
 	{"GET", "/api/v1/post/:id/candidates", h_post_candidates, PERM_DATA_READ, 0,
 	 "岗位推荐：空缺岗位的前k名干部（专业特长、层级、职级、产业链、区划），附理由"},
 	{"POST", "/api/v1/training_class/:id/enroll", training_route_enroll, PERM_DATA_WRITE, 0,

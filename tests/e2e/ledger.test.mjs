@@ -1,8 +1,10 @@
-// 攻坚台账 and 岗位推荐 in a real browser on the small demo city: the ledger
+// 攻坚台账, 岗位推荐 and 干部画像 in a real browser on the small demo city: the ledger
 // lists every key project with progress and the overdue ones first, each
 // overdue milestone tagged; 只看逾期 keeps only those; the Excel link asks
 // for the same rows. 岗位推荐: picking a vacant post shows its requirements
-// and the ranked cadres with their reasons, as the API ranks them.
+// and the ranked cadres with their reasons, as the API ranks them. A
+// cadre's drawer leads to 干部画像: profile, the 专家型 verdict with its rule,
+// the timeline and training hours as the API gives them.
 import { describe, it, before } from 'node:test'
 import assert from 'node:assert/strict'
 import {
@@ -69,5 +71,28 @@ describe('攻坚台账 and 岗位推荐', () => {
     const info = await page.locator('[data-test=post-info]').innerText()
     assert.ok(info.includes(post.unit) && info.includes(post.min_rank), info)
     await screenshot(page, 'post-candidates')
+  })
+
+  it('opens 干部画像 from a cadre\'s drawer', async () => {
+    await openMenu(page, w, '干部')
+    await page.locator('[data-test=entity-table] .el-table__body-wrapper .name-link').first().click()
+    const drawer = page.locator('.el-drawer:visible')
+    await drawer.waitFor()
+    await settle(page, w)
+    await drawer.locator('[data-test=detail-portrait]').click()
+    await page.waitForURL((u) => /^\/cadre\/\d+\/portrait$/.test(u.pathname))
+    await page.locator('[data-test=portrait-timeline]').waitFor()
+    await settle(page, w)
+    const cadre = Number(new URL(page.url()).pathname.split('/')[2])
+    const want = await api.get(`cadre/${cadre}/portrait`)
+    const profile = await page.locator('[data-test=portrait-profile]').innerText()
+    assert.ok(profile.includes(want.person.name) && profile.includes(want.cadre.unit), profile)
+    assert.ok(profile.includes(want.expert.is_expert ? '专家型干部' : '非专家型'))
+    assert.ok(profile.includes('认定规则'))
+    const timeline = await page.locator('[data-test=portrait-timeline]').innerText()
+    for (const t of want.timeline) assert.ok(timeline.includes(t.text), t.text)
+    const training = await page.locator('[data-test=portrait-training]').innerText()
+    assert.ok(training.includes(`合计 ${want.training.total.toFixed(1)} 学时`), training)
+    await screenshot(page, 'cadre-portrait')
   })
 })

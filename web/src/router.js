@@ -14,6 +14,7 @@ import MatchPage from './pages/MatchPage.vue'
 import StaffingPage from './pages/StaffingPage.vue'
 import LedgerPage from './pages/LedgerPage.vue'
 import PostPage from './pages/PostPage.vue'
+import CadrePortraitPage from './pages/CadrePortraitPage.vue'
 import EvaluationPage from './pages/EvaluationPage.vue'
 import TrainingPage from './pages/TrainingPage.vue'
 import TemperingPage from './pages/TemperingPage.vue'
@@ -43,6 +44,13 @@ const routes = [
       { path: 'staffing', name: 'staffing', component: StaffingPage, meta: { title: '干部配备', perm: 'data.read' } },
       { path: 'ledger', name: 'ledger', component: LedgerPage, meta: { title: '攻坚台账', perm: 'data.read' } },
       { path: 'posts', name: 'posts', component: PostPage, meta: { title: '岗位推荐', perm: 'data.read' } },
+      {
+        path: 'cadre/:id/portrait',
+        name: 'cadre-portrait',
+        component: CadrePortraitPage,
+        props: true,
+        meta: { title: '干部画像', perm: 'data.read' },
+      },
       { path: 'evaluation', name: 'evaluation', component: EvaluationPage, meta: { title: '季季评', perm: 'data.read' } },
       { path: 'training', name: 'training', component: TrainingPage, meta: { title: '干部培训', perm: 'data.read' } },
       { path: 'tempering', name: 'tempering', component: TemperingPage, meta: { title: '琢璞计划', perm: 'data.read' } },

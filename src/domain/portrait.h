@@ -1,0 +1,31 @@
+/*
+ * 干部画像: everything the system knows about one cadre in one answer —
+ * profile, expertise and whether the cadre counts as 专家型 (with the rule
+ * and the evidence), a timeline of posts, 琢璞 secondments and key projects,
+ * training hours per year, quarterly evaluations of published rounds,
+ * awards, and the experience breadth. Every part is read through the
+ * engine, so the caller's data scope applies and personal data stays
+ * masked.
+ *
+ * Ownership: *out belongs to the caller (json_decref).
+ */
+#ifndef XZ_PORTRAIT_H
+#define XZ_PORTRAIT_H
+
+#include "engine/engine.h"
+
+#include <jansson.h>
+
+/* The rule that makes a cadre 专家型, as shown to users. */
+#define PORTRAIT_EXPERT_RULE                                                                     \
+	"专业特长含产业经济、科技创新或现代金融之一，且该方向至少有一项佐证：相关专业的研究生学历" \
+	"或学位，相关的专业技术职务，或在相关部门的任职经历"
+
+/* *out = {cadre, person, expert:{is_expert, rule, areas:[{area, evidence:[...]}]},
+ * timeline:[{date, end, kind, text}], training:{years:[{year, hours, classes}],
+ * total}, evaluations:[{year, quarter, round_id, total, rank, group_size,
+ * grade, peer_group}], awards:[{kind, year, status}], breadth:{...}}.
+ * XZ_ERR_NOT_FOUND when the cadre is missing or out of scope. */
+enum xz_result portrait_cadre(struct engine_ctx *ctx, int64_t cadre_id, json_t **out);
+
+#endif
