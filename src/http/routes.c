@@ -296,19 +296,30 @@ static enum xz_result h_plan_apply(struct request *req)
 	return ctx_finish(req, &ctx, r);
 }
 
-/* The top-k cadres for one key project, scored as the solver scores them. */
-static enum xz_result h_project_candidates(struct request *req)
+/* ?k= of the top-k routes: 1..MATCH_MAX_K, MATCH_DEFAULT_K when absent;
+ * false with the message set otherwise. */
+static bool k_arg(struct request *req, int *k)
 {
 	const char *ks = http_arg(req, "k");
 	char *end = NULL;
-	long k = ks ? strtol(ks, &end, 10) : MATCH_DEFAULT_K;
-	if (ks && (*end || k < 1 || k > MATCH_MAX_K)) {
+	long v = ks ? strtol(ks, &end, 10) : MATCH_DEFAULT_K;
+	if (ks && (*end || v < 1 || v > MATCH_MAX_K)) {
 		snprintf(req->message, sizeof(req->message), "k 应为1到%d之间的整数", MATCH_MAX_K);
-		return XZ_ERR_BAD_REQUEST;
+		return false;
 	}
+	*k = (int)v;
+	return true;
+}
+
+/* The top-k cadres for one key project, scored as the solver scores them. */
+static enum xz_result h_project_candidates(struct request *req)
+{
+	int k;
+	if (!k_arg(req, &k))
+		return XZ_ERR_BAD_REQUEST;
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	enum xz_result r = staffing_candidates(&ctx, req->id, (int)k, &req->reply);
+	enum xz_result r = staffing_candidates(&ctx, req->id, k, &req->reply);
 	return ctx_finish(req, &ctx, r);
 }
 
@@ -347,16 +358,12 @@ static enum xz_result h_cadre_portrait(struct request *req)
 
 static enum xz_result h_post_candidates(struct request *req)
 {
-	const char *ks = http_arg(req, "k");
-	char *end = NULL;
-	long k = ks ? strtol(ks, &end, 10) : MATCH_DEFAULT_K;
-	if (ks && (*end || k < 1 || k > MATCH_MAX_K)) {
-		snprintf(req->message, sizeof(req->message), "k 应为1到%d之间的整数", MATCH_MAX_K);
+	int k;
+	if (!k_arg(req, &k))
 		return XZ_ERR_BAD_REQUEST;
-	}
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return ctx_finish(req, &ctx, post_candidates(&ctx, req->id, (int)k, &req->reply));
+	return ctx_finish(req, &ctx, post_candidates(&ctx, req->id, k, &req->reply));
 }
 
 static enum xz_result h_catalog_publish(struct request *req)
@@ -415,13 +422,9 @@ static enum xz_result h_catalog_export(struct request *req)
 
 static enum xz_result match_reply(struct request *req, bool for_need)
 {
-	const char *ks = http_arg(req, "k");
-	char *end = NULL;
-	long k = ks ? strtol(ks, &end, 10) : MATCH_DEFAULT_K;
-	if (ks && (*end || k < 1 || k > MATCH_MAX_K)) {
-		snprintf(req->message, sizeof(req->message), "k 应为1到%d之间的整数", MATCH_MAX_K);
+	int k;
+	if (!k_arg(req, &k))
 		return XZ_ERR_BAD_REQUEST;
-	}
 	const char *region = http_arg(req, "region");
 	for (const char *p = region; p && *p; p++)
 		if (*p < '0' || *p > '9' || p - region >= 12) {
@@ -430,8 +433,8 @@ static enum xz_result match_reply(struct request *req, bool for_need)
 		}
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	enum xz_result r = for_need ? match_for_need(&ctx, req->id, (int)k, region, &req->reply)
-	                            : match_for_talent(&ctx, req->id, (int)k, region, &req->reply);
+	enum xz_result r = for_need ? match_for_need(&ctx, req->id, k, region, &req->reply)
+	                            : match_for_talent(&ctx, req->id, k, region, &req->reply);
 	return ctx_finish(req, &ctx, r);
 }
 
