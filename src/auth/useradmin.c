@@ -186,6 +186,29 @@ static enum xz_result one_time_password(struct store *db, const char *username, 
 	return r;
 }
 
+/* The common end of creating a user and resetting a password, inside their
+ * transaction (r its result so far): the user row is read back, the
+ * transaction committed, and *out carries the one-time password with the
+ * message shown once; on any failure everything is rolled back. The
+ * password is wiped either way. */
+static enum xz_result finish_one_time(struct store *db, int64_t id, enum xz_result r, char pw[20],
+                                      const char *message, json_t **out, char *msg, size_t n)
+{
+	json_t *user = NULL;
+	if (!r)
+		r = user_by_id(db, id, &user, msg, n);
+	if (!r)
+		r = store_commit(db);
+	if (r) {
+		store_rollback(db);
+		json_decref(user);
+	} else {
+		*out = json_pack("{s:o, s:s, s:s}", "user", user, "password", pw, "message", message);
+	}
+	sodium_memzero(pw, 20);
+	return r;
+}
+
 enum xz_result useradmin_create(struct store *db, const struct actor *by, json_t *body,
                                 json_t **out, char *msg, size_t n)
 {
@@ -231,21 +254,8 @@ enum xz_result useradmin_create(struct store *db, const struct actor *by, json_t
 		r = audit_write(db, by, "user_create", "user", id, "ok", d);
 		json_decref(d);
 	}
-	json_t *user = NULL;
-	if (!r)
-		r = user_by_id(db, id, &user, msg, n);
-	if (!r)
-		r = store_commit(db);
-	if (r) {
-		store_rollback(db);
-		json_decref(user);
-		sodium_memzero(pw, sizeof(pw));
-		return r;
-	}
-	*out = json_pack("{s:o, s:s, s:s}", "user", user, "password", pw, "message",
-	                 "初始密码只显示这一次，用户首次登录后须修改");
-	sodium_memzero(pw, sizeof(pw));
-	return XZ_OK;
+	return finish_one_time(db, id, r, pw, "初始密码只显示这一次，用户首次登录后须修改", out,
+	                       msg, n);
 }
 
 /* The current role, region code and disabled flag of an account. */
@@ -417,21 +427,8 @@ enum xz_result useradmin_reset_password(struct store *db, const struct actor *by
 		r = audit_write(db, by, "user_reset_password", "user", id, "ok", d);
 		json_decref(d);
 	}
-	json_t *user = NULL;
-	if (!r)
-		r = user_by_id(db, id, &user, msg, n);
-	if (!r)
-		r = store_commit(db);
-	if (r) {
-		store_rollback(db);
-		json_decref(user);
-		sodium_memzero(pw, sizeof(pw));
-		return r;
-	}
-	*out = json_pack("{s:o, s:s, s:s}", "user", user, "password", pw, "message",
-	                 "新密码只显示这一次，用户登录后须修改；其所有会话已结束");
-	sodium_memzero(pw, sizeof(pw));
-	return XZ_OK;
+	return finish_one_time(db, id, r, pw,
+	                       "新密码只显示这一次，用户登录后须修改；其所有会话已结束", out, msg, n);
 }
 
 /* Runs sql (one ? = the id) for an existing account with an audit row. */
