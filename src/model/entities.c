@@ -213,6 +213,8 @@ static const struct field talent_fields[] = {
 	{"experience_years", FT_INT, "工作年限", F_SORT | F_FILTER, .min = 0, .max = 70},
 	{"source", FT_TEXT, "来源", F_FILTER, .max_len = 100, .help = "引进渠道或培养方式"},
 	{"status", FT_ENUM, "状态", F_FILTER | F_LIST, .enum_values = talent_statuses},
+	{"source_point_id", FT_REF, "引才点", F_FILTER, .ref = "source_point",
+	 .help = "经“531”引才点引进的人才填写"},
 };
 
 static const char *const member_statuses[] = {"正式党员", "预备党员", NULL};
@@ -223,6 +225,8 @@ static const struct field party_member_fields[] = {
 	 .max_len = 100},
 	{"join_date", FT_DATE, "入党时间", F_SORT | F_LIST},
 	{"status", FT_ENUM, "党员类别", F_FILTER | F_LIST, .enum_values = member_statuses},
+	{"org_id", FT_REF, "党组织（台账）", F_FILTER, .ref = "org",
+	 .help = "已建组织台账的，选择所在党组织"},
 };
 
 /* ---- skill taxonomy ---- */
@@ -576,6 +580,205 @@ static const struct field eval_score_fields[] = {
 	{"score", FT_DECIMAL, "分数", F_REQUIRED | F_SORT | F_LIST, .min = 0, .max = 100},
 };
 
+/* ---- the organization network along the chains (src/domain/org.c) ---- */
+
+static const char *const org_kinds[] = {"产业链党委", "党委", "党总支", "党支部", "党建联盟",
+                                        "功能型党组织", NULL};
+
+static const struct field org_fields[] = {
+	{"name", FT_TEXT, "党组织名称", F_REQUIRED | F_UNIQUE | F_NATKEY | F_SEARCH | F_SORT | F_LIST,
+	 .max_len = 100},
+	{"kind", FT_ENUM, "组织类别", F_REQUIRED | F_FILTER | F_SORT | F_LIST, .enum_values = org_kinds},
+	{"parent_id", FT_REF, "上级党组织", F_FILTER | F_LIST, .ref = "org",
+	 .help = "属地隶属关系中的上级组织"},
+	{"chain_id", FT_REF, "所在产业链", F_FILTER | F_LIST, .ref = "chain"},
+	{"chain_org_id", FT_REF, "链上归属组织", F_FILTER, .ref = "org",
+	 .help = "沿产业链的归属：产业链党委或党建联盟"},
+	{"region_id", FT_REF, "所在区划", F_REQUIRED | F_FILTER | F_LIST, .ref = "region"},
+	{"secretary", FT_TEXT, "书记", F_SEARCH | F_LIST, .max_len = 50},
+	{"member_count", FT_INT, "党员数", F_SORT | F_LIST, .min = 0, .max = 1000000},
+	{"established", FT_DATE, "成立日期", F_SORT},
+	{"temporary", FT_BOOL, "临时组织", F_FILTER, .help = "功能型党组织可为临时组织，须填写撤销日期"},
+	{"project_id", FT_REF, "依托攻坚项目", F_FILTER, .ref = "project"},
+	{"end_date", FT_DATE, "撤销日期", F_SORT},
+	{"description", FT_TEXT, "简介", F_SEARCH, .max_len = 2000},
+};
+
+static const char *const org_member_kinds[] = {"企业", "高校院所", "园区", "党组织", NULL};
+static const char *const org_member_roles[] = {"牵头单位", "理事单位", "成员单位", "共建单位",
+                                               NULL};
+
+static const struct field org_link_fields[] = {
+	{"org_id", FT_REF, "党组织", F_REQUIRED | F_FILTER | F_LIST, .ref = "org"},
+	{"member_kind", FT_ENUM, "成员类别", F_REQUIRED | F_FILTER | F_LIST,
+	 .enum_values = org_member_kinds},
+	{"enterprise_id", FT_REF, "成员企业", F_FILTER | F_LIST, .ref = "enterprise"},
+	{"institution_id", FT_REF, "成员高校院所", F_FILTER | F_LIST, .ref = "institution"},
+	{"park_id", FT_REF, "成员园区", F_FILTER | F_LIST, .ref = "park"},
+	{"member_org_id", FT_REF, "成员党组织", F_FILTER | F_LIST, .ref = "org"},
+	{"role", FT_ENUM, "角色", F_REQUIRED | F_FILTER | F_LIST, .enum_values = org_member_roles},
+	{"start_date", FT_DATE, "加入日期", F_SORT | F_LIST},
+	{"end_date", FT_DATE, "退出日期", F_SORT},
+	{"note", FT_TEXT, "备注", F_SEARCH, .max_len = 500},
+};
+
+static const char *const duty_kinds[] = {"党员蹲链指导", "干部挂链服务", "人才赴链攻关", NULL};
+
+static const struct field chain_duty_fields[] = {
+	{"kind", FT_ENUM, "类别", F_REQUIRED | F_FILTER | F_SORT | F_LIST, .enum_values = duty_kinds},
+	{"person_id", FT_REF, "人员", F_REQUIRED | F_FILTER | F_LIST, .ref = "person"},
+	{"chain_id", FT_REF, "产业链", F_REQUIRED | F_FILTER | F_LIST, .ref = "chain"},
+	{"enterprise_id", FT_REF, "服务企业", F_FILTER | F_LIST, .ref = "enterprise"},
+	{"org_id", FT_REF, "派出党组织", F_FILTER, .ref = "org"},
+	{"start_date", FT_DATE, "开始日期", F_REQUIRED | F_SORT | F_LIST},
+	{"end_date", FT_DATE, "结束日期", F_SORT | F_LIST, .help = "空表示仍在岗"},
+	{"tasks", FT_TEXT, "任务", F_SEARCH | F_LIST, .max_len = 2000},
+	{"outcomes", FT_TEXT, "成效", F_SEARCH, .max_len = 2000},
+};
+
+static const char *const session_kinds[] = {"第一议题", "专题党课", "主题党日", "其他", NULL};
+
+static const struct field study_session_fields[] = {
+	{"org_id", FT_REF, "党组织", F_REQUIRED | F_FILTER | F_LIST, .ref = "org"},
+	{"session_date", FT_DATE, "日期", F_REQUIRED | F_SORT | F_LIST},
+	{"kind", FT_ENUM, "类别", F_REQUIRED | F_FILTER | F_LIST, .enum_values = session_kinds},
+	{"topic", FT_TEXT, "主题", F_REQUIRED | F_SEARCH | F_LIST, .max_len = 200},
+	{"speaker", FT_TEXT, "主讲人", F_SEARCH | F_LIST, .max_len = 50},
+	{"expected", FT_INT, "应到人数", F_LIST, .min = 0, .max = 100000},
+	{"attendance", FT_INT, "实到人数", F_SORT | F_LIST, .min = 0, .max = 100000},
+	{"note", FT_TEXT, "备注", F_SEARCH, .max_len = 1000},
+};
+
+/* ---- 进园助企大走访: visits and the problem ledger (src/domain/problem.c) ---- */
+
+static const struct field visit_fields[] = {
+	{"visit_date", FT_DATE, "走访日期", F_REQUIRED | F_SORT | F_FILTER | F_LIST},
+	{"enterprise_id", FT_REF, "走访企业", F_REQUIRED | F_FILTER | F_LIST, .ref = "enterprise"},
+	{"visitors", FT_TEXT, "其他走访人员", F_SEARCH, .max_len = 200},
+	{"summary", FT_TEXT, "走访情况", F_REQUIRED | F_SEARCH | F_LIST, .max_len = 3000},
+};
+
+static const struct link visit_links[] = {
+	{"cadre_ids", "走访干部", "visit_cadre", "visit_id", "cadre_id", "cadre"},
+};
+
+static const char *const problem_categories[] = {"融资", "用工", "用地", "审批", "技术", "人才",
+                                                 "市场", "其他", NULL};
+static const char *const problem_states[] = {"待受理", "办理中", "已办结", "已回访", "已退回",
+                                             NULL};
+static const char *const satisfactions[] = {"满意", "基本满意", "不满意", NULL};
+
+static const struct field problem_fields[] = {
+	{"enterprise_id", FT_REF, "企业", F_REQUIRED | F_FILTER | F_LIST, .ref = "enterprise"},
+	{"visit_id", FT_REF, "来源走访", F_FILTER, .ref = "visit"},
+	{"chain_id", FT_REF, "产业链", F_FILTER | F_LIST, .ref = "chain",
+	 .help = "空时取企业所在产业链"},
+	{"category", FT_ENUM, "问题类别", F_REQUIRED | F_FILTER | F_SORT | F_LIST,
+	 .enum_values = problem_categories},
+	{"description", FT_TEXT, "堵点卡点", F_REQUIRED | F_SEARCH | F_LIST, .max_len = 2000},
+	{"countermeasure", FT_TEXT, "解决措施", F_SEARCH, .max_len = 2000},
+	{"resp_unit", FT_TEXT, "责任单位", F_REQUIRED | F_SEARCH | F_FILTER | F_LIST, .max_len = 100},
+	{"owner_cadre_id", FT_REF, "责任人", F_FILTER | F_LIST, .ref = "cadre"},
+	{"found_date", FT_DATE, "发现日期", F_REQUIRED | F_SORT | F_LIST},
+	{"deadline", FT_DATE, "办结时限", F_REQUIRED | F_SORT | F_LIST},
+	{"status", FT_ENUM, "办理状态", F_READONLY | F_FILTER | F_SORT | F_LIST,
+	 .enum_values = problem_states, .help = "由办理流程改变：受理、办结、回访、退回"},
+	{"accepted_date", FT_DATE, "受理日期", F_READONLY | F_SORT},
+	{"closed_date", FT_DATE, "办结日期", F_READONLY | F_SORT | F_LIST},
+	{"result", FT_TEXT, "办理结果", F_READONLY | F_SEARCH, .max_len = 2000},
+	{"satisfaction", FT_ENUM, "企业满意度", F_READONLY | F_FILTER | F_LIST,
+	 .enum_values = satisfactions, .help = "回访时记录"},
+};
+
+/* Accepted by the department, handled by the responsible unit, visited
+ * again by someone other than the handler, who records the enterprise's
+ * satisfaction; an unsatisfied enterprise sends it back to handling. */
+static const struct wf_step problem_steps[] = {
+	{"accept", "受理", "待受理", "办理中", "admin", 0},
+	{"return", "退回", "待受理", "已退回", "admin", WF_COMMENT},
+	{"resubmit", "重新提交", "已退回", "待受理", "admin,operator", 0},
+	{"close", "办结", "办理中", "已办结", "admin,operator", WF_COMMENT},
+	{"revisit", "回访", "已办结", "已回访", "admin", WF_OTHER_USER},
+	{"reopen", "重新办理", "已办结", "办理中", "admin", WF_COMMENT},
+};
+
+static const struct workflow problem_flow = {
+	"status", problem_steps, COUNT(problem_steps),
+	(const char *const[]){"待受理", "已退回", "办理中", NULL}};
+
+/* ---- 531 recruitment: source points, events (src/domain/recruit.c) ---- */
+
+static const char *const point_kinds[] = {"海外区域", "国内城市", "高校", NULL};
+
+static const struct field source_point_fields[] = {
+	{"name", FT_TEXT, "引才点名称", F_REQUIRED | F_UNIQUE | F_NATKEY | F_SEARCH | F_SORT | F_LIST,
+	 .max_len = 100},
+	{"kind", FT_ENUM, "类别", F_REQUIRED | F_FILTER | F_SORT | F_LIST, .enum_values = point_kinds},
+	{"country", FT_TEXT, "国家或地区", F_SEARCH | F_FILTER | F_LIST, .max_len = 50},
+	{"city", FT_TEXT, "城市", F_SEARCH | F_LIST, .max_len = 50},
+	{"city_code", FT_TEXT, "城市代码", 0, .max_len = 12,
+	 .help = "国内城市填 GB/T 2260 行政区划代码"},
+	{"lng", FT_DECIMAL, "经度", 0, .min = -180, .max = 180},
+	{"lat", FT_DECIMAL, "纬度", 0, .min = -90, .max = 90},
+	{"contact", FT_TEXT, "联络人", F_SEARCH, .max_len = 100},
+	{"established", FT_DATE, "设立日期", F_SORT},
+	{"note", FT_TEXT, "备注", F_SEARCH, .max_len = 1000},
+};
+
+static const struct link source_point_links[] = {
+	{"cluster_ids", "服务产业集群", "source_point_cluster", "point_id", "cluster_id", "cluster"},
+};
+
+static const char *const recruit_kinds[] = {"招聘会", "项目路演", "校园招聘", "人才洽谈会",
+                                            "创新创业大赛", "其他", NULL};
+
+static const struct field recruit_event_fields[] = {
+	{"point_id", FT_REF, "引才点", F_REQUIRED | F_FILTER | F_LIST, .ref = "source_point"},
+	{"event_date", FT_DATE, "活动日期", F_REQUIRED | F_SORT | F_FILTER | F_LIST},
+	{"kind", FT_ENUM, "活动类型", F_REQUIRED | F_FILTER | F_LIST, .enum_values = recruit_kinds},
+	{"title", FT_TEXT, "活动名称", F_REQUIRED | F_SEARCH | F_LIST, .max_len = 200},
+	{"participants", FT_INT, "参加人数", F_SORT | F_LIST, .min = 0, .max = 1000000},
+	{"talents_signed", FT_INT, "签约人才", F_SORT | F_LIST, .min = 0, .max = 100000},
+	{"projects_signed", FT_INT, "签约项目", F_SORT | F_LIST, .min = 0, .max = 100000},
+	{"note", FT_TEXT, "备注", F_SEARCH, .max_len = 1000},
+};
+
+/* ---- talent services (src/domain/service.c) ---- */
+
+static const char *const service_kinds[] = {"安居", "人才金融", "子女入学", "医疗", "出入境便利",
+                                            "其他", NULL};
+static const char *const service_states[] = {"待受理", "办理中", "已办结", "已退回", NULL};
+
+static const struct field service_request_fields[] = {
+	{"talent_id", FT_REF, "人才", F_REQUIRED | F_FILTER | F_LIST, .ref = "talent"},
+	{"kind", FT_ENUM, "服务类别", F_REQUIRED | F_FILTER | F_SORT | F_LIST,
+	 .enum_values = service_kinds},
+	{"detail", FT_TEXT, "诉求内容", F_REQUIRED | F_SEARCH | F_LIST, .max_len = 2000},
+	{"amount", FT_DECIMAL, "金额(万元)", F_SORT, .min = 0, .max = 1e6,
+	 .help = "人才金融：贷款或担保金额"},
+	{"submitted_date", FT_DATE, "提出日期", F_REQUIRED | F_SORT | F_LIST},
+	{"promised_date", FT_DATE, "承诺办结日期", F_SORT | F_LIST,
+	 .help = "空时按服务类别的承诺时限计算"},
+	{"handler_unit", FT_TEXT, "承办单位", F_SEARCH | F_FILTER | F_LIST, .max_len = 100},
+	{"status", FT_ENUM, "办理状态", F_READONLY | F_FILTER | F_SORT | F_LIST,
+	 .enum_values = service_states},
+	{"accepted_date", FT_DATE, "受理日期", F_READONLY | F_SORT},
+	{"closed_date", FT_DATE, "办结日期", F_READONLY | F_SORT | F_LIST},
+	{"result", FT_TEXT, "办理结果", F_READONLY | F_SEARCH, .max_len = 2000},
+	{"satisfaction", FT_ENUM, "满意度", F_READONLY | F_FILTER, .enum_values = satisfactions},
+};
+
+static const struct wf_step service_steps[] = {
+	{"accept", "受理", "待受理", "办理中", "admin,operator", 0},
+	{"return", "退回", "待受理", "已退回", "admin,operator", WF_COMMENT},
+	{"resubmit", "重新提交", "已退回", "待受理", "admin,operator", 0},
+	{"close", "办结", "办理中", "已办结", "admin,operator", WF_COMMENT},
+};
+
+static const struct workflow service_flow = {
+	"status", service_steps, COUNT(service_steps),
+	(const char *const[]){"待受理", "已退回", "办理中", NULL}};
+
 const struct entity model_entities[] = {
 	{"region", "region", "行政区划", "系统", region_fields, COUNT(region_fields), NULL, 0,
 	 E_SOFT_DELETE, "name", "code", "", PERM_DATA_READ, PERM_STRUCTURE_WRITE, NULL,
@@ -671,6 +874,32 @@ const struct entity model_entities[] = {
 	{"eval_score", "eval_score", "季季评分数", "干部", eval_score_fields,
 	 COUNT(eval_score_fields), NULL, 0, 0, "evaluator", "id", "subject_id.region_id",
 	 PERM_DATA_READ, PERM_DATA_WRITE, evaluation_score_validate, .frozen = evaluation_frozen},
+	{"org", "org", "党组织", "组织", org_fields, COUNT(org_fields), NULL, 0, E_SOFT_DELETE,
+	 "name", "id", "region_id", PERM_DATA_READ, PERM_DATA_WRITE, NULL},
+	{"org_link", "org_link", "组织成员单位", "组织", org_link_fields, COUNT(org_link_fields), NULL,
+	 0, 0, "role", "-id", "org_id.region_id", PERM_DATA_READ, PERM_DATA_WRITE, NULL},
+	{"chain_duty", "chain_duty", "蹲链挂链赴链", "组织", chain_duty_fields,
+	 COUNT(chain_duty_fields), NULL, 0, E_SOFT_DELETE, "kind", "-start_date",
+	 "person_id.region_id", PERM_DATA_READ, PERM_DATA_WRITE, NULL},
+	{"study_session", "study_session", "学习教育", "组织", study_session_fields,
+	 COUNT(study_session_fields), NULL, 0, E_SOFT_DELETE, "topic", "-session_date",
+	 "org_id.region_id", PERM_DATA_READ, PERM_DATA_WRITE, NULL},
+	{"visit", "visit", "走访记录", "台账", visit_fields, COUNT(visit_fields), visit_links,
+	 COUNT(visit_links), E_SOFT_DELETE, "summary", "-visit_date", "enterprise_id.region_id",
+	 PERM_DATA_READ, PERM_DATA_WRITE, NULL},
+	{"problem", "problem", "问题台账", "台账", problem_fields, COUNT(problem_fields), NULL, 0,
+	 E_SOFT_DELETE, "description", "deadline", "enterprise_id.region_id", PERM_DATA_READ,
+	 PERM_DATA_WRITE, NULL, .workflow = &problem_flow},
+	{"source_point", "source_point", "引才点", "人才", source_point_fields,
+	 COUNT(source_point_fields), source_point_links, COUNT(source_point_links), E_SOFT_DELETE,
+	 "name", "id", NULL, PERM_DATA_READ, PERM_DATA_WRITE, NULL},
+	{"recruit_event", "recruit_event", "招才引智活动", "人才", recruit_event_fields,
+	 COUNT(recruit_event_fields), NULL, 0, E_SOFT_DELETE, "title", "-event_date", NULL,
+	 PERM_DATA_READ, PERM_DATA_WRITE, NULL},
+	{"service_request", "service_request", "人才服务", "人才", service_request_fields,
+	 COUNT(service_request_fields), NULL, 0, E_SOFT_DELETE, "detail", "-submitted_date",
+	 "talent_id.person_id.region_id", PERM_DATA_READ, PERM_DATA_WRITE, NULL,
+	 .workflow = &service_flow},
 	{"audit_log", "audit_log", "审计日志", "系统", audit_fields, COUNT(audit_fields), NULL, 0,
 	 E_READONLY | E_NO_TIMESTAMPS, "action", "-id", NULL, PERM_AUDIT_READ, PERM_NONE, NULL},
 };

@@ -365,6 +365,103 @@ static const char v12[] =
 	"CREATE UNIQUE INDEX eval_score_key ON eval_score(subject_id, evaluator, dimension_id);"
 	"CREATE INDEX eval_score_round ON eval_score(round_id);";
 
+/* The organization network along the chains (党组织 in two hierarchies, the
+ * members of alliances and chain committees, people on duty on a chain), the
+ * 进园助企大走访 visits and their problem ledger, 531 recruitment (source
+ * points, events, the talents they brought), talent service requests and
+ * study sessions. Problems and service requests move through workflows, so
+ * their state columns default to the first state. */
+static const char v13[] =
+	"CREATE TABLE org (" ENTITY_COLS
+	" deleted_at TEXT, created_by INTEGER, name TEXT NOT NULL, kind TEXT NOT NULL,"
+	" parent_id INTEGER REFERENCES org(id), chain_id INTEGER REFERENCES chain(id),"
+	" chain_org_id INTEGER REFERENCES org(id),"
+	" region_id INTEGER NOT NULL REFERENCES region(id), secretary TEXT,"
+	" member_count INTEGER, established TEXT, temporary INTEGER NOT NULL DEFAULT 0,"
+	" project_id INTEGER REFERENCES project(id), end_date TEXT, description TEXT);"
+	"CREATE UNIQUE INDEX org_name ON org(name) WHERE deleted_at IS NULL;"
+	"CREATE INDEX org_parent ON org(parent_id);"
+	"CREATE INDEX org_chain_org ON org(chain_org_id);"
+	"CREATE INDEX org_chain ON org(chain_id);"
+	"CREATE INDEX org_region ON org(region_id);"
+
+	"CREATE TABLE org_link (" ENTITY_COLS
+	" created_by INTEGER, org_id INTEGER NOT NULL REFERENCES org(id),"
+	" member_kind TEXT NOT NULL, enterprise_id INTEGER REFERENCES enterprise(id),"
+	" institution_id INTEGER REFERENCES institution(id), park_id INTEGER REFERENCES park(id),"
+	" member_org_id INTEGER REFERENCES org(id), role TEXT NOT NULL, start_date TEXT,"
+	" end_date TEXT, note TEXT);"
+	"CREATE INDEX org_link_org ON org_link(org_id);"
+	"CREATE INDEX org_link_enterprise ON org_link(enterprise_id);"
+
+	"CREATE TABLE chain_duty (" ENTITY_COLS
+	" deleted_at TEXT, created_by INTEGER, kind TEXT NOT NULL,"
+	" person_id INTEGER NOT NULL REFERENCES person(id),"
+	" chain_id INTEGER NOT NULL REFERENCES chain(id),"
+	" enterprise_id INTEGER REFERENCES enterprise(id), org_id INTEGER REFERENCES org(id),"
+	" start_date TEXT NOT NULL, end_date TEXT, tasks TEXT, outcomes TEXT);"
+	"CREATE INDEX chain_duty_person ON chain_duty(person_id);"
+	"CREATE INDEX chain_duty_chain ON chain_duty(chain_id, kind);"
+
+	"CREATE TABLE visit (" ENTITY_COLS
+	" deleted_at TEXT, created_by INTEGER, visit_date TEXT NOT NULL,"
+	" enterprise_id INTEGER NOT NULL REFERENCES enterprise(id), visitors TEXT,"
+	" summary TEXT NOT NULL);"
+	"CREATE INDEX visit_date ON visit(visit_date);"
+	"CREATE INDEX visit_enterprise ON visit(enterprise_id);"
+	"CREATE TABLE visit_cadre (visit_id INTEGER NOT NULL REFERENCES visit(id),"
+	" cadre_id INTEGER NOT NULL REFERENCES cadre(id), PRIMARY KEY (visit_id, cadre_id))"
+	" WITHOUT ROWID;"
+	"CREATE INDEX visit_cadre_cadre ON visit_cadre(cadre_id);"
+
+	"CREATE TABLE problem (" ENTITY_COLS
+	" deleted_at TEXT, created_by INTEGER, visit_id INTEGER REFERENCES visit(id),"
+	" enterprise_id INTEGER NOT NULL REFERENCES enterprise(id),"
+	" chain_id INTEGER REFERENCES chain(id), category TEXT NOT NULL,"
+	" description TEXT NOT NULL, countermeasure TEXT, resp_unit TEXT NOT NULL,"
+	" owner_cadre_id INTEGER REFERENCES cadre(id), found_date TEXT NOT NULL,"
+	" deadline TEXT NOT NULL, status TEXT NOT NULL DEFAULT '待受理', accepted_date TEXT,"
+	" closed_date TEXT, result TEXT, satisfaction TEXT);"
+	"CREATE INDEX problem_status ON problem(status, deadline);"
+	"CREATE INDEX problem_enterprise ON problem(enterprise_id);"
+	"CREATE INDEX problem_visit ON problem(visit_id);"
+	"CREATE INDEX problem_owner ON problem(owner_cadre_id);"
+
+	"CREATE TABLE source_point (" ENTITY_COLS
+	" deleted_at TEXT, created_by INTEGER, name TEXT NOT NULL, kind TEXT NOT NULL,"
+	" country TEXT, city TEXT, city_code TEXT, lng REAL, lat REAL, contact TEXT,"
+	" established TEXT, note TEXT);"
+	"CREATE UNIQUE INDEX source_point_name ON source_point(name) WHERE deleted_at IS NULL;"
+	"CREATE TABLE source_point_cluster (point_id INTEGER NOT NULL REFERENCES source_point(id),"
+	" cluster_id INTEGER NOT NULL REFERENCES cluster(id), PRIMARY KEY (point_id, cluster_id))"
+	" WITHOUT ROWID;"
+
+	"CREATE TABLE recruit_event (" ENTITY_COLS
+	" deleted_at TEXT, created_by INTEGER,"
+	" point_id INTEGER NOT NULL REFERENCES source_point(id), event_date TEXT NOT NULL,"
+	" kind TEXT NOT NULL, title TEXT NOT NULL, participants INTEGER,"
+	" talents_signed INTEGER, projects_signed INTEGER, note TEXT);"
+	"CREATE INDEX recruit_event_point ON recruit_event(point_id, event_date);"
+	"ALTER TABLE talent ADD COLUMN source_point_id INTEGER REFERENCES source_point(id);"
+	"CREATE INDEX talent_source_point ON talent(source_point_id);"
+
+	"CREATE TABLE service_request (" ENTITY_COLS
+	" deleted_at TEXT, created_by INTEGER,"
+	" talent_id INTEGER NOT NULL REFERENCES talent(id), kind TEXT NOT NULL,"
+	" detail TEXT NOT NULL, amount REAL, submitted_date TEXT NOT NULL,"
+	" promised_date TEXT, handler_unit TEXT, status TEXT NOT NULL DEFAULT '待受理',"
+	" accepted_date TEXT, closed_date TEXT, result TEXT, satisfaction TEXT);"
+	"CREATE INDEX service_request_talent ON service_request(talent_id);"
+	"CREATE INDEX service_request_status ON service_request(status, promised_date);"
+
+	"CREATE TABLE study_session (" ENTITY_COLS
+	" deleted_at TEXT, created_by INTEGER, org_id INTEGER NOT NULL REFERENCES org(id),"
+	" session_date TEXT NOT NULL, kind TEXT NOT NULL, topic TEXT NOT NULL, speaker TEXT,"
+	" expected INTEGER, attendance INTEGER, note TEXT);"
+	"CREATE INDEX study_session_org ON study_session(org_id, session_date);"
+	"ALTER TABLE party_member ADD COLUMN org_id INTEGER REFERENCES org(id);"
+	"CREATE INDEX party_member_org ON party_member(org_id);";
+
 const struct migration migrations_sqlite[] = {
 	{1, "regions, clusters, chains, segments, parks, enterprises, institutions", v1},
 	{2, "users, sessions, api tokens, audit log, settings", v2},
@@ -378,6 +475,7 @@ const struct migration migrations_sqlite[] = {
 	{10, "data scope variants: user scope, custom regions, row creators", v10},
 	{11, "cadre training classes and enrolments; 琢璞 secondments", v11},
 	{12, "季季评: evaluation schemes, dimensions, rounds, subjects, scores", v12},
+	{13, "party organizations, chain duties, visits and problems, 531 recruitment, talent services, study sessions", v13},
 };
 
 const size_t migrations_sqlite_count = sizeof(migrations_sqlite) / sizeof(migrations_sqlite[0]);
