@@ -4,7 +4,7 @@ JOBS   ?= $(shell nproc)
 DB     ?= xinzhi.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all bootstrap build build-asan run test bench clean web
+.PHONY: all bootstrap build build-asan run test test-reliability bench clean web
 
 all: build
 
@@ -28,6 +28,12 @@ run: build
 
 test: build-asan
 	@cd build-asan && ctest --output-on-failure -j $(JOBS)
+
+# The long runs of the reliability tests: 500 rounds of SIGKILL under writes
+# and imports (make test runs 20). XINZHI_CRASH_SEED replays a failed run.
+test-reliability: build-asan
+	@cd tests/api && XINZHI_BIN=$(CURDIR)/build-asan/xinzhi XINZHI_CRASH_ROUNDS=$${XINZHI_CRASH_ROUNDS:-500} \
+		node --test --test-reporter=spec crash.test.mjs diskfull.test.mjs
 
 bench: build
 	@if [ -x bench/run ]; then bench/run; else echo "no benchmarks yet"; fi

@@ -97,6 +97,13 @@ void store_sql_id_array(struct store *db, struct buf *b, const char *other, cons
 void store_sql_like(struct store *db, struct buf *b, const char *col);
 char *store_like_pattern(const char *needle, bool prefix_only); /* caller frees */
 
+/* Checks the database file: SQLite's integrity check (pages, indexes,
+ * free list) and every foreign key. Calls fn once per problem found, with
+ * the checker's own text; *problems counts them (0: sound). XZ_ERR_* only
+ * when the checks themselves cannot run. */
+enum xz_result store_check(struct store *db, void (*fn)(void *arg, const char *problem),
+                           void *arg, int *problems);
+
 /* Writes a consistent, compacted copy of the database to path (which must
  * not exist), also while other connections write. */
 enum xz_result store_backup(struct store *db, const char *path);

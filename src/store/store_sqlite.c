@@ -49,6 +49,28 @@ struct store_stmt {
 
 #define BUSY_TIMEOUT_MS 5000
 
+/* A failed SQLite call as a result code. A full disk is its own code (the
+ * user is told nothing was saved, the operator what to do); SQLite reports
+ * it as SQLITE_FULL, or as a write error when the file system refuses a
+ * WAL or journal write with ENOSPC. */
+static enum xz_result failure(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return XZ_ERR_BUSY;
+	case SQLITE_FULL:
+		return XZ_ERR_FULL;
+	case SQLITE_IOERR:
+		return rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC ||
+		               rc == SQLITE_IOERR_TRUNCATE || rc == SQLITE_IOERR_SHMSIZE
+		           ? XZ_ERR_FULL
+		           : XZ_ERR_IO;
+	default:
+		return XZ_ERR_STORE;
+	}
+}
+
 enum xz_result store_exec(struct store *db, const char *sql)
 {
 	char *err = NULL;
@@ -56,7 +78,7 @@ enum xz_result store_exec(struct store *db, const char *sql)
 	if (rc != SQLITE_OK) {
 		log_error("sql failed: %s", err ? err : sqlite3_errstr(rc));
 		sqlite3_free(err);
-		return rc == SQLITE_BUSY ? XZ_ERR_BUSY : XZ_ERR_STORE;
+		return failure(rc);
 	}
 	return XZ_OK;
 }
@@ -379,15 +401,9 @@ enum xz_result store_stmt_result(struct store_stmt *st)
 		return XZ_ERR_DUPLICATE;
 	case SQLITE_CONSTRAINT_FOREIGNKEY:
 		return XZ_ERR_REFERENCED;
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return XZ_ERR_BUSY;
-	case SQLITE_FULL:
-	case SQLITE_IOERR:
-		return XZ_ERR_IO;
 	default:
 		log_error("sql error: %s", sqlite3_errmsg(st->db->db));
-		return XZ_ERR_STORE;
+		return failure(st->last_rc);
 	}
 }
 
@@ -516,6 +532,43 @@ char *store_like_pattern(const char *needle, bool prefix_only)
 	}
 	buf_putc(&b, '%');
 	return buf_steal(&b);
+}
+
+enum xz_result store_check(struct store *db, void (*fn)(void *arg, const char *problem),
+                           void *arg, int *problems)
+{
+	static const char *const checks[] = {"PRAGMA integrity_check", "PRAGMA foreign_key_check"};
+	enum xz_result r = XZ_OK;
+	*problems = 0;
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]) && !r; i++) {
+		sqlite3_stmt *st = NULL;
+		int rc = sqlite3_prepare_v2(db->db, checks[i], -1, &st, NULL);
+		while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+			if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+				break;
+			char line[512];
+			if (i == 0) {
+				const char *t = (const char *)sqlite3_column_text(st, 0);
+				if (t && !strcmp(t, "ok"))
+					continue;
+				snprintf(line, sizeof(line), "%s", t ? t : "?");
+			} else {
+				/* table, rowid, referenced table, constraint index */
+				snprintf(line, sizeof(line), "外键不一致：%s 表第 %lld 行引用的 %s 记录不存在",
+				         (const char *)sqlite3_column_text(st, 0),
+				         (long long)sqlite3_column_int64(st, 1),
+				         (const char *)sqlite3_column_text(st, 2));
+			}
+			++*problems;
+			fn(arg, line);
+		}
+		if (rc != SQLITE_DONE) {
+			log_error("%s failed: %s", checks[i], sqlite3_errmsg(db->db));
+			r = failure(rc);
+		}
+		sqlite3_finalize(st);
+	}
+	return r;
 }
 
 enum xz_result store_backup(struct store *db, const char *path)

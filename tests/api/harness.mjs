@@ -59,7 +59,7 @@ export function assertNoSanitizerReport(stderr, what) {
 // Environment for child processes: ours plus the sanitizer settings, without
 // any XINZHI_* setting of the caller (so no test touches ./xinzhi.db or a
 // listen address from the developer's shell).
-function childEnv(extra = {}) {
+export function childEnv(extra = {}) {
   const env = {};
   for (const [k, v] of Object.entries(process.env))
     if (!k.startsWith('XINZHI_')) env[k] = v;
