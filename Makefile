@@ -4,7 +4,7 @@ JOBS   ?= $(shell nproc)
 DB     ?= xinzhi.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all bootstrap build build-asan run test test-reliability bench clean web
+.PHONY: all bootstrap build build-asan run test test-reliability test-valgrind bench clean web
 
 all: build
 
@@ -34,6 +34,12 @@ test: build-asan
 test-reliability: build-asan
 	@cd tests/api && XINZHI_BIN=$(CURDIR)/build-asan/xinzhi XINZHI_CRASH_ROUNDS=$${XINZHI_CRASH_ROUNDS:-500} \
 		node --test --test-reporter=spec crash.test.mjs diskfull.test.mjs
+
+# The API suite with every server and CLI run under valgrind's memcheck (a
+# build without ASan); slow: about half an hour.
+test-valgrind: build
+	@cd tests/api && XINZHI_BIN=$(CURDIR)/build/xinzhi XINZHI_VALGRIND=1 \
+		node --test --test-concurrency=1 --test-reporter=spec $${XINZHI_VALGRIND_TESTS:-*.test.mjs}
 
 bench: build
 	@if [ -x bench/run ]; then bench/run; else echo "no benchmarks yet"; fi

@@ -36,6 +36,22 @@ function findBinary() {
 export const BIN = findBinary();
 if (!fs.existsSync(BIN)) throw new Error(`XINZHI_BIN ${BIN} does not exist: build it first`);
 
+// XINZHI_VALGRIND=1 (make test-valgrind, on a build without ASan) runs every
+// server and CLI command under valgrind's memcheck: any invalid access,
+// uninitialised read or definite leak makes the process exit 97, which the
+// clean-exit assertions below turn into a failed test.
+const VALGRIND = process.env.XINZHI_VALGRIND === '1';
+const VALGRIND_ARGS = ['-q', '--error-exitcode=97', '--leak-check=full',
+  '--show-leak-kinds=definite', '--errors-for-leak-kinds=definite', '--track-origins=yes'];
+/** [program, args] that run xinzhi with args, under valgrind when asked. */
+// Seeding the demo city is the one command left native: it would take
+// minutes per test file under memcheck and is the same code every time.
+export function command(args) {
+  return VALGRIND && !args.includes('demo') ? ['valgrind', [...VALGRIND_ARGS, BIN, ...args]] : [BIN, args];
+}
+/** How much longer things take under valgrind (for start-up waits). */
+export const SLOWDOWN = VALGRIND ? 20 : 1;
+
 export const ADMIN_PASSWORD = 'Chief-Test-Pass-2024';
 export const DEFAULT_PASSWORD = 'Test-Pass-12345';
 /** Settings most test worlds run with (see World.seed). */
@@ -98,12 +114,13 @@ export function removeTempDir(dir) {
  * printed, so leaks in CLI commands fail too.
  */
 export function runCli(args, { input, env = {}, cwd, check = true } = {}) {
-  const r = spawnSync(BIN, args, {
+  const [prog, argv] = command(args);
+  const r = spawnSync(prog, argv, {
     input: input ?? '',
     encoding: 'utf8',
     env: childEnv(env),
     cwd: cwd ?? os.tmpdir(),
-    timeout: 120_000,
+    timeout: 120_000 * SLOWDOWN,
   });
   if (r.error) throw r.error;
   const out = { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
@@ -152,7 +169,7 @@ export class Server {
   }
 
   /** Waits for /healthz; rejects when the process exits or time runs out. */
-  async waitReady(timeoutMs = 30_000) {
+  async waitReady(timeoutMs = 30_000 * SLOWDOWN) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.exited) {
@@ -174,7 +191,7 @@ export class Server {
    * SIGTERM, then asserts exit status 0 and no ASan/LSan/UBSan report.
    * Idempotent: later calls only repeat the assertions.
    */
-  async stop(timeoutMs = 60_000) {
+  async stop(timeoutMs = 60_000 * SLOWDOWN) {
     if (!this.exited) {
       this.child.kill('SIGTERM');
       let timer;
@@ -202,8 +219,9 @@ export async function startServer(db, { threads = 4, env = {} } = {}) {
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const child = spawn(BIN, ['--db', db, 'serve', '--listen', `127.0.0.1:${port}`,
-      '--threads', String(threads)], {
+    const [prog, argv] = command(['--db', db, 'serve', '--listen', `127.0.0.1:${port}`,
+      '--threads', String(threads)]);
+    const child = spawn(prog, argv, {
       env: childEnv(env),
       cwd: path.dirname(db),
       stdio: ['ignore', 'pipe', 'pipe'],
