@@ -619,10 +619,11 @@ static int cmd_import(struct cli *cli, int argc, char **argv)
 			        json_string_value(json_object_get(err, "column")),
 			        json_string_value(json_object_get(err, "message")));
 		}
+		/* ctx.message already says that nothing was imported */
 		if (!import_error_workbook(&rep, &data, &len) && !write_file(path, data, len))
-			fprintf(stderr, "xinzhi: %s，未导入任何数据。错误清单：%s\n", ctx.message, path);
+			fprintf(stderr, "xinzhi: %s。错误清单：%s\n", ctx.message, path);
 		else
-			fprintf(stderr, "xinzhi: %s，未导入任何数据\n", ctx.message);
+			fprintf(stderr, "xinzhi: %s\n", ctx.message);
 		free(data);
 		free(path);
 		rc = 1;

@@ -6,6 +6,7 @@
 #ifndef XZ_BUF_H
 #define XZ_BUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct buf {
@@ -16,6 +17,8 @@ struct buf {
 #define BUF_INIT {NULL, 0, 0}
 
 void buf_append(struct buf *b, const char *s, size_t n);
+/* false, with b unchanged, when memory runs out (input-sized data: uploads) */
+bool buf_try_append(struct buf *b, const char *s, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

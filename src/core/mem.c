@@ -4,7 +4,11 @@
  */
 #include "core/mem.h"
 
+#include <stdbool.h>
+
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +41,88 @@ void *xrealloc(void *p, size_t n)
 	if (!q)
 		oom(n);
 	return q;
+}
+
+/* ---- fallible allocations and their fault injection ---- */
+
+enum fault_mode { FAULT_NONE, FAULT_ONCE, FAULT_EVERY, FAULT_AFTER };
+static enum fault_mode fault_mode;
+static unsigned long fault_n, fault_skip;
+static atomic_ulong fault_made, fault_failed;
+static pthread_once_t fault_once = PTHREAD_ONCE_INIT;
+
+#ifdef XZ_TEST_HOOKS
+/* how far the injection got, so a test can size its sweep */
+static void fault_report(void)
+{
+	fprintf(stderr, "xinzhi: fallible allocations: %lu made, %lu failed\n",
+	        atomic_load(&fault_made), atomic_load(&fault_failed));
+}
+#endif
+
+static void fault_init(void)
+{
+#ifdef XZ_TEST_HOOKS
+	const char *spec = getenv("XINZHI_FAULT_ALLOC");
+	if (!spec || !*spec)
+		return;
+	char *end = NULL;
+	enum fault_mode m = FAULT_ONCE;
+	if (!strncmp(spec, "every:", 6))
+		m = FAULT_EVERY, spec += 6;
+	else if (!strncmp(spec, "after:", 6))
+		m = FAULT_AFTER, spec += 6;
+	unsigned long n = strtoul(spec, &end, 10), skip = 0;
+	if (*end == '@' && m == FAULT_EVERY)
+		skip = strtoul(end + 1, &end, 10);
+	if (*end || n == 0) {
+		fprintf(stderr, "xinzhi: XINZHI_FAULT_ALLOC 应为 N、every:N[@S] 或 after:N（N ≥ 1）\n");
+		exit(2);
+	}
+	fault_mode = m;
+	fault_n = n;
+	fault_skip = skip;
+	atexit(fault_report);
+#endif
+}
+
+static bool inject(void)
+{
+	pthread_once(&fault_once, fault_init);
+	unsigned long k = atomic_fetch_add(&fault_made, 1) + 1;
+	bool fail = false;
+	switch (fault_mode) {
+	case FAULT_NONE:
+		break;
+	case FAULT_ONCE:
+		fail = k == fault_n;
+		break;
+	case FAULT_EVERY:
+		fail = k > fault_skip && (k - fault_skip) % fault_n == 0;
+		break;
+	case FAULT_AFTER:
+		fail = k >= fault_n;
+		break;
+	}
+	if (fail)
+		atomic_fetch_add(&fault_failed, 1);
+	return fail;
+}
+
+void *try_malloc(size_t n)
+{
+	return inject() ? NULL : malloc(n ? n : 1);
+}
+
+void *try_realloc(void *p, size_t n)
+{
+	return inject() ? NULL : realloc(p, n ? n : 1);
+}
+
+void mem_fault_counts(unsigned long *made, unsigned long *failed)
+{
+	*made = atomic_load(&fault_made);
+	*failed = atomic_load(&fault_failed);
 }
 
 char *xstrdup(const char *s)

@@ -28,6 +28,7 @@ static const struct xz_result_info infos[XZ_RESULT_COUNT] = {
 	[XZ_ERR_TOTP_ENROL] = {"totp_enrollment_required", 403,
 	                       "请先绑定动态验证码（双因素认证）后再使用系统"},
 	[XZ_ERR_FULL] = {"storage_full", 507, "服务器磁盘空间已满，本次修改未保存，请联系系统管理员"},
+	[XZ_ERR_NOMEM] = {"out_of_memory", 503, "服务器内存不足，本次操作未完成，请稍后重试"},
 };
 
 const struct xz_result_info *result_info(enum xz_result r)

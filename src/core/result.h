@@ -29,6 +29,7 @@ enum xz_result {
 	XZ_ERR_RATE_LIMITED,    /* too many attempts from one address; retry later */
 	XZ_ERR_TOTP_ENROL,      /* must enrol a TOTP second factor before anything else */
 	XZ_ERR_FULL,            /* the disk holding the database is full; nothing was written */
+	XZ_ERR_NOMEM,           /* out of memory for input-sized data or in SQLite; nothing written */
 	XZ_RESULT_COUNT
 };
 

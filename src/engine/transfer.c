@@ -175,7 +175,26 @@ struct importer {
 	/* ids created in bulk mode, as [[first, last], ...] per entity name: the
 	 * import's one audit row names them instead of a row per record */
 	json_t *created;
+	/* a failure of the system rather than of the row (out of memory, a full
+	 * disk, the database): it ends the import with its own code, since the
+	 * rows after it would only repeat it */
+	enum xz_result fatal;
+	long fatal_line;
 };
+
+static bool system_failure(enum xz_result r)
+{
+	return r == XZ_ERR_NOMEM || r == XZ_ERR_FULL || r == XZ_ERR_IO || r == XZ_ERR_STORE ||
+	       r == XZ_ERR_BUSY || r == XZ_ERR_INTERNAL;
+}
+
+static void note_fatal(struct importer *im, enum xz_result r)
+{
+	if (system_failure(r) && !im->fatal) {
+		im->fatal = r;
+		im->fatal_line = im->line;
+	}
+}
 
 static void note_created(struct importer *im, const struct entity *e, int64_t id)
 {
@@ -205,20 +224,26 @@ static const struct field *single_natkey(const struct entity *e)
 }
 
 /* ids of live rows of e whose column equals value (at most 2 looked at) */
+/* Rows whose column equals value (at most 2 looked at); -1 with *err when
+ * the database cannot answer (out of memory, I/O), which must not read as
+ * "no such record". */
 static int lookup(struct store *db, const struct entity *e, const char *column, const char *value,
-                  int64_t *id)
+                  int64_t *id, enum xz_result *err)
 {
 	char sql[256];
 	snprintf(sql, sizeof(sql), "SELECT id FROM %s t WHERE t.%s = ?%s LIMIT 2", e->table, column,
 	         e->flags & E_SOFT_DELETE ? " AND t.deleted_at IS NULL" : "");
 	struct store_stmt *st = NULL;
 	int found = 0;
-	if (store_prepare(db, sql, &st))
-		return 0;
+	if ((*err = store_prepare(db, sql, &st)))
+		return -1;
 	store_bind_text(st, 1, value);
-	while (store_step(st) == STORE_ROW)
+	enum store_step s;
+	while ((s = store_step(st)) == STORE_ROW)
 		if (found++ == 0)
 			*id = store_column_int(st, 0);
+	if (s == STORE_FAIL && (*err = store_stmt_result(st)))
+		found = -1;
 	store_finalize(st);
 	return found;
 }
@@ -244,9 +269,10 @@ static void row_error(struct importer *im, const char *column, const char *field
  * people type it: the person's 身份证号, "姓名（单位）" (also "姓名(单位)",
  * "姓名 单位", "姓名/单位", the part after the name matching one of the
  * target's searchable text fields exactly: a cadre's unit or post), or the
- * name alone. Returns the number of live rows found (at most 2 looked at). */
+ * name alone. Returns the number of live rows found (at most 2 looked at),
+ * or -1 with *err as lookup(). */
 static int lookup_by_person(struct store *db, const struct entity *target, const char *text,
-                            int64_t *id)
+                            int64_t *id, enum xz_result *err)
 {
 	const struct field *ref = target->embed ? model_field(target, target->embed) : NULL;
 	const struct entity *pe = ref ? model_find(ref->ref) : NULL;
@@ -304,11 +330,16 @@ static int lookup_by_person(struct store *db, const struct entity *target, const
 	buf_puts(&sql, " LIMIT 2");
 	struct store_stmt *st = NULL;
 	int found = 0;
-	if (!store_prepare(db, buf_cstr(&sql), &st)) {
+	if ((*err = store_prepare(db, buf_cstr(&sql), &st))) {
+		found = -1;
+	} else {
 		params_bind(&p, st, 1);
-		while (store_step(st) == STORE_ROW)
+		enum store_step s;
+		while ((s = store_step(st)) == STORE_ROW)
 			if (found++ == 0)
 				*id = store_column_int(st, 0);
+		if (s == STORE_FAIL && (*err = store_stmt_result(st)))
+			found = -1;
 	}
 	store_finalize(st);
 	params_free(&p);
@@ -331,6 +362,7 @@ static int64_t resolve(struct importer *im, const struct column *col, const stru
 		return json_integer_value(hit);
 	int64_t id = 0;
 	int n = 0;
+	enum xz_result err = XZ_OK;
 	const struct field *nk = single_natkey(target);
 	/* "晶圆制造[12]": how exports write a reference whose name repeats */
 	size_t tl = strlen(text);
@@ -347,12 +379,12 @@ static int64_t resolve(struct importer *im, const struct column *col, const stru
 		crypto_lookup_hash(norm, hash);
 		free(norm);
 		snprintf(col_name, sizeof(col_name), "%s_hash", nk->name);
-		n = lookup(im->ctx->db, target, col_name, hash, &id);
+		n = lookup(im->ctx->db, target, col_name, hash, &id, &err);
 	} else if (nk && nk->type != FT_REF) {
-		n = lookup(im->ctx->db, target, nk->name, text, &id);
+		n = lookup(im->ctx->db, target, nk->name, text, &id, &err);
 	}
 	if (n == 0 && target->embed) {
-		n = lookup_by_person(im->ctx->db, target, text, &id);
+		n = lookup_by_person(im->ctx->db, target, text, &id, &err);
 		if (n > 1) {
 			row_error(im, col->label, col->field ? col->field->name : col->link->name,
 			          "ambiguous_reference", "%s“%s”有重名，请改填身份证号或“姓名（单位）”",
@@ -361,7 +393,7 @@ static int64_t resolve(struct importer *im, const struct column *col, const stru
 		}
 	}
 	if (n == 0 && target->display) {
-		n = lookup(im->ctx->db, target, target->display, text, &id);
+		n = lookup(im->ctx->db, target, target->display, text, &id, &err);
 		if (n > 1) {
 			row_error(im, col->label, col->field ? col->field->name : col->link->name,
 			          "ambiguous_reference", "%s“%s”有重名，请改填%s", target->label, text,
@@ -376,6 +408,12 @@ static int64_t resolve(struct importer *im, const struct column *col, const stru
 			id = v;
 			n = 1;
 		}
+	}
+	if (n < 0) { /* every later step tests n == 0, so a failed lookup lands here */
+		note_fatal(im, err);
+		row_error(im, col->label, col->field ? col->field->name : col->link->name,
+		          result_info(err)->code, "%s", result_info(err)->message);
+		return 0;
 	}
 	if (n == 0) {
 		row_error(im, col->label, col->field ? col->field->name : col->link->name,
@@ -497,6 +535,7 @@ static void take_engine_errors(struct importer *im, const struct entity *owner, 
 		          json_string_value(json_object_get(d, "code")), "%s",
 		          json_string_value(json_object_get(d, "message")));
 	}
+	note_fatal(im, r);
 	if (!json_array_size(im->ctx->errs.details))
 		row_error(im, "", "", result_info(r)->code, "%s",
 		          im->ctx->message[0] ? im->ctx->message : result_info(r)->message);
@@ -699,6 +738,8 @@ enum xz_result engine_import(struct engine_ctx *ctx, const struct entity *e, str
 		if (json_array_size(im.row_errors))
 			ctx->bulk = false;
 		keep_bad_row(&im);
+		if (im.fatal)
+			break;
 		if (progress && rep->rows % 1000 == 0) {
 			uint64_t done = 0, total = 0;
 			table_progress(r, &done, &total);
@@ -710,7 +751,11 @@ enum xz_result engine_import(struct engine_ctx *ctx, const struct entity *e, str
 		table_progress(r, &done, &total);
 		progress(cls, rep->rows, done, total);
 	}
-	if (r2) {
+	if (im.fatal) {
+		snprintf(ctx->message, sizeof(ctx->message), "第%ld行：%s，未导入任何数据",
+		         im.fatal_line, result_info(im.fatal)->message);
+		res = im.fatal;
+	} else if (r2) {
 		snprintf(ctx->message, sizeof(ctx->message), "%s", msg);
 		res = r2;
 	} else if (json_array_size(rep->errors) || rep->truncated) {

@@ -57,6 +57,7 @@ struct request {
 	struct arena arena;
 	struct buf body;
 	bool too_large;
+	bool no_memory; /* the body could not be held: answered XZ_ERR_NOMEM */
 	size_t max_body; /* limit for this request's route */
 	struct store *db;
 	struct principal who;

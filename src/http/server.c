@@ -357,6 +357,8 @@ static enum xz_result dispatch(struct request *req)
 		                         "invalid_parameter", "message", req->message);
 		return XZ_ERR_BAD_REQUEST;
 	}
+	if (req->no_memory)
+		return XZ_ERR_NOMEM;
 	if (req->too_large) {
 		snprintf(req->message, sizeof(req->message), "请求内容超过 %zu 字节的上限",
 		         req->max_body);
@@ -462,8 +464,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (*upload_data_size) {
 		if (req->body.len + *upload_data_size > req->max_body)
 			req->too_large = true;
-		else
-			buf_append(&req->body, upload_data, *upload_data_size);
+		else if (!req->no_memory &&
+		         !buf_try_append(&req->body, upload_data, *upload_data_size))
+			req->no_memory = true; /* answered once the body has arrived */
 		*upload_data_size = 0;
 		return MHD_YES;
 	}

@@ -36,6 +36,12 @@ struct cached_stmt {
 struct store {
 	sqlite3 *db;
 	int tx_depth;
+	/* SQLite rolls a transaction back by itself after some failures (out
+	 * of memory, a full disk, an I/O error). Its code is kept here while
+	 * the caller still thinks it is inside the transaction, and every later
+	 * statement fails with it: otherwise each would commit on its own, and
+	 * an import would keep the rows after the failure. */
+	int lost_rc;
 	struct cached_stmt cache[STMT_CACHE];
 	uint64_t tick;
 };
@@ -61,6 +67,8 @@ static enum xz_result failure(int rc)
 		return XZ_ERR_BUSY;
 	case SQLITE_FULL:
 		return XZ_ERR_FULL;
+	case SQLITE_NOMEM:
+		return XZ_ERR_NOMEM;
 	case SQLITE_IOERR:
 		return rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC ||
 		               rc == SQLITE_IOERR_TRUNCATE || rc == SQLITE_IOERR_SHMSIZE
@@ -73,6 +81,8 @@ static enum xz_result failure(int rc)
 
 enum xz_result store_exec(struct store *db, const char *sql)
 {
+	if (db->lost_rc)
+		return failure(db->lost_rc);
 	char *err = NULL;
 	int rc = sqlite3_exec(db->db, sql, NULL, NULL, &err);
 	if (rc != SQLITE_OK) {
@@ -159,8 +169,71 @@ static enum xz_result migrate(struct store *db)
 	return XZ_OK;
 }
 
+#ifdef XZ_TEST_HOOKS
+/* SQLite's memory through the fallible wrappers of core/mem.c, so that the
+ * fault tests reach SQLite's own out-of-memory paths. Each block carries its
+ * size in front (8 bytes, keeping SQLite's 8-byte alignment). */
+static void *sq_malloc(int n)
+{
+	int64_t *p = try_malloc((size_t)n + 8);
+	if (!p)
+		return NULL;
+	p[0] = n;
+	return p + 1;
+}
+
+static void sq_free(void *p)
+{
+	if (p)
+		free((int64_t *)p - 1);
+}
+
+static void *sq_realloc(void *p, int n)
+{
+	int64_t *q = try_realloc(p ? (int64_t *)p - 1 : NULL, (size_t)n + 8);
+	if (!q)
+		return NULL;
+	q[0] = n;
+	return q + 1;
+}
+
+static int sq_size(void *p)
+{
+	return p ? (int)((int64_t *)p)[-1] : 0;
+}
+
+static int sq_roundup(int n)
+{
+	return (n + 7) & ~7;
+}
+
+static int sq_init(void *arg)
+{
+	(void)arg;
+	return SQLITE_OK;
+}
+
+static void sq_shutdown(void *arg)
+{
+	(void)arg;
+}
+#endif
+
+static void sqlite_setup(void)
+{
+#ifdef XZ_TEST_HOOKS
+	static const sqlite3_mem_methods methods = {sq_malloc, sq_free,     sq_realloc, sq_size,
+	                                            sq_roundup, sq_init, sq_shutdown, NULL};
+	const char *fault = getenv("XINZHI_FAULT_ALLOC");
+	if (fault && *fault)
+		sqlite3_config(SQLITE_CONFIG_MALLOC, &methods);
+#endif
+}
+
 enum xz_result store_open(const char *url, struct store **out)
 {
+	static pthread_once_t setup = PTHREAD_ONCE_INIT;
+	pthread_once(&setup, sqlite_setup);
 	enum xz_result r = XZ_OK;
 	struct store *db = xcalloc(1, sizeof(*db));
 	*out = NULL;
@@ -266,6 +339,8 @@ enum xz_result store_commit(struct store *db)
 	enum xz_result r = run_cached(db, sql);
 	if (r && db->tx_depth == 0 && !sqlite3_get_autocommit(db->db))
 		db->tx_depth = 1; /* COMMIT failed: still open, the caller rolls back */
+	else if (db->tx_depth == 0)
+		db->lost_rc = 0; /* committed, or reported lost by r: either way over */
 	return r;
 }
 
@@ -280,6 +355,7 @@ void store_rollback(struct store *db)
 		return;
 	}
 	db->tx_depth = 0;
+	db->lost_rc = 0;
 	if (!sqlite3_get_autocommit(db->db))
 		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -287,6 +363,7 @@ void store_rollback(struct store *db)
 void store_rollback_all(struct store *db)
 {
 	db->tx_depth = 0;
+	db->lost_rc = 0;
 	if (!sqlite3_get_autocommit(db->db))
 		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -326,7 +403,7 @@ enum xz_result store_prepare(struct store *db, const char *sql, struct store_stm
 		log_error("prepare failed: %s in: %s", sqlite3_errmsg(db->db), sql);
 		free(s);
 		*out = NULL;
-		return XZ_ERR_STORE;
+		return failure(rc);
 	}
 	if (victim) {
 		sqlite3_finalize(victim->st);
@@ -375,13 +452,22 @@ void store_bind_blob(struct store_stmt *st, int idx, const void *data, size_t le
 
 enum store_step store_step(struct store_stmt *st)
 {
+	struct store *db = st->db;
+	if (db->lost_rc) {
+		st->last_rc = db->lost_rc;
+		return STORE_FAIL;
+	}
 	int rc = sqlite3_step(st->st);
 	st->last_rc = rc;
 	if (rc == SQLITE_ROW)
 		return STORE_ROW;
 	if (rc == SQLITE_DONE)
 		return STORE_DONE;
-	log_debug("step failed: %s", sqlite3_errmsg(st->db->db));
+	log_debug("step failed: %s", sqlite3_errmsg(db->db));
+	if (db->tx_depth > 0 && sqlite3_get_autocommit(db->db)) {
+		log_error("transaction rolled back by SQLite: %s", sqlite3_errstr(rc));
+		db->lost_rc = rc;
+	}
 	return STORE_FAIL;
 }
 
