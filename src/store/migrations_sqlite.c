@@ -462,6 +462,15 @@ static const char v13[] =
 	"ALTER TABLE party_member ADD COLUMN org_id INTEGER REFERENCES org(id);"
 	"CREATE INDEX party_member_org ON party_member(org_id);";
 
+/* Indexes for the list filters people use most on the two largest tables:
+ * a filtered count over 500,000 talents read the whole table (0.2 s, and
+ * seconds under load); only live rows, as every list asks for them. */
+static const char v14[] =
+	"CREATE INDEX talent_category ON talent(category) WHERE deleted_at IS NULL;"
+	"CREATE INDEX talent_level ON talent(level) WHERE deleted_at IS NULL;"
+	"CREATE INDEX talent_status ON talent(status) WHERE deleted_at IS NULL;"
+	"CREATE INDEX person_education ON person(education) WHERE deleted_at IS NULL;";
+
 const struct migration migrations_sqlite[] = {
 	{1, "regions, clusters, chains, segments, parks, enterprises, institutions", v1},
 	{2, "users, sessions, api tokens, audit log, settings", v2},
@@ -476,6 +485,7 @@ const struct migration migrations_sqlite[] = {
 	{11, "cadre training classes and enrolments; 琢璞 secondments", v11},
 	{12, "季季评: evaluation schemes, dimensions, rounds, subjects, scores", v12},
 	{13, "party organizations, chain duties, visits and problems, 531 recruitment, talent services, study sessions", v13},
+	{14, "indexes for the talent and person list filters", v14},
 };
 
 const size_t migrations_sqlite_count = sizeof(migrations_sqlite) / sizeof(migrations_sqlite[0]);
