@@ -269,8 +269,8 @@ out:
 
 static int cmd_serve(struct cli *cli, int argc, char **argv)
 {
-	static const char *const known[] = {"--listen",  "--web",     "--threads",
-	                                    "--tls-cert", "--tls-key", "--timeout", NULL};
+	static const char *const known[] = {"--listen",  "--web",     "--threads", "--tls-cert",
+	                                    "--tls-key", "--timeout", "--per-ip",  NULL};
 	if (!cli_check_opts(argc, argv, known, NULL))
 		return 2;
 	struct server_config cfg = {
@@ -306,6 +306,17 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
 			return 2;
 		}
 		cfg.timeout = (unsigned)t;
+	}
+	/* behind a reverse proxy every connection comes from the proxy's address */
+	const char *per_ip = cli_opt(argc, argv, "--per-ip");
+	if (per_ip) {
+		char *end;
+		long n = strtol(per_ip, &end, 10);
+		if (*end || n < 1 || n > 65536) {
+			fprintf(stderr, "xinzhi: --per-ip 应为1到65536之间的整数\n");
+			return 2;
+		}
+		cfg.per_ip_connections = (unsigned)n;
 	}
 	return http_serve(&cfg);
 }
@@ -733,13 +744,15 @@ const struct command cli_commands[] = {
 	 "  --admin        同时创建业务管理员 admin（密码取自 XINZHI_ADMIN_PASSWORD 或随机生成并显示一次），\n"
 	 "                 以及 sysadmin、secadmin、auditadmin 三个管理员（一次性密码，首次登录须修改）"},
 	{"serve", cmd_serve, CMD_NEEDS_DB,
-	 "serve [--listen 127.0.0.1:8080] [--web 目录] [--threads N] [--tls-cert 证书.pem --tls-key 私钥.pem] [--timeout 秒]",
+	 "serve [--listen 127.0.0.1:8080] [--web 目录] [--threads N] [--tls-cert 证书.pem --tls-key 私钥.pem] [--timeout 秒] [--per-ip N]",
 	 "启动网页与接口服务",
 	 "  --listen  监听地址（默认 127.0.0.1:8080，或环境变量 XINZHI_LISTEN）\n"
 	 "  --web     前端构建目录（默认源码目录下 web/dist）\n"
 	 "  --threads 工作线程数（默认 CPU 核数）\n"
 	 "  --tls-cert/--tls-key  以 HTTPS 提供服务（TLS 1.2/1.3，并发送 HSTS）\n"
-	 "  --timeout 连接空闲多少秒后断开（默认 30），防慢速攻击\n按 Ctrl-C 或发送 SIGTERM 停止。"},
+	 "  --timeout 连接空闲多少秒后断开（默认 30），防慢速攻击\n"
+	 "  --per-ip  每个客户端 IP 的最大并发连接数（默认 256；在 nginx 等反向代理之后应调大）\n"
+	 "按 Ctrl-C 或发送 SIGTERM 停止。"},
 	{"user", cmd_user, CMD_NEEDS_DB,
 	 "user add 用户名 --role 角色 [--region 区划代码] [--scope 范围] [--regions 代码,代码] [--must-change] | passwd 用户名 | role 用户名 --role 角色 [--region 代码] | scope 用户名 --scope 范围 [--regions 代码,代码] | totp-reset 用户名 | list",
 	 "管理用户账号",

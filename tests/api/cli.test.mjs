@@ -189,6 +189,11 @@ test('serve with a bad --listen → exit 2', () => {
   }
   const threads = runCli(['--db', db, 'serve', '--threads', '0']);
   assert.equal(threads.status, 2);
+  for (const n of ['0', 'many', '70000']) {
+    const perIp = runCli(['--db', db, 'serve', '--per-ip', n]);
+    assert.equal(perIp.status, 2, perIp.stderr);
+    assert.match(perIp.stderr, /--per-ip/);
+  }
   const noValue = runCli(['--db', db, 'serve', '--listen']);
   assert.equal(noValue.status, 2);
 });
