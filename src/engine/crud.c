@@ -10,6 +10,7 @@
 #include "core/mem.h"
 #include "core/util.h"
 #include "engine/engine.h"
+#include "engine/changes.h"
 #include "engine/workflow.h"
 #include "engine/query.h"
 
@@ -747,6 +748,8 @@ static enum xz_result finish_write(struct engine_ctx *ctx, const struct entity *
 	enum xz_result r = finish_validation(ctx);
 	if (!r)
 		r = load_row(ctx, e, id, after);
+	if (!r)
+		r = changes_log(ctx->db, e, id, strcmp(action, "create") ? CHANGE_UPDATE : CHANGE_CREATE);
 	if (!r && !ctx->no_audit) {
 		json_t *d = json_pack("{s:o, s:O?}", "changes", diff(e, before, *after), "version",
 		                      json_object_get(*after, "version"));
@@ -1060,6 +1063,8 @@ enum xz_result engine_delete(struct engine_ctx *ctx, const struct entity *e, int
 		if (r)
 			goto fail;
 	}
+	if ((r = changes_log(ctx->db, e, id, CHANGE_DELETE)))
+		goto fail;
 	r = store_commit(ctx->db);
 	if (r)
 		goto fail;

@@ -9,6 +9,7 @@
  * reported and, if there is any, nothing is written.
  */
 #include "engine/transfer.h"
+#include "engine/changes.h"
 #include "auth/audit.h"
 #include "auth/crypto.h"
 #include "core/mem.h"
@@ -764,6 +765,10 @@ enum xz_result engine_import(struct engine_ctx *ctx, const struct entity *e, str
 		res = XZ_ERR_VALIDATION;
 	}
 	ctx->bulk = false;
+	if (!res && !dry_run && (rep->inserted || rep->updated)) {
+		if (!(res = changes_log(ctx->db, e, 0, CHANGE_MANY)) && im.layout.embed)
+			res = changes_log(ctx->db, im.layout.embed, 0, CHANGE_MANY);
+	}
 	if (res || dry_run)
 		store_rollback(ctx->db);
 	else

@@ -7,6 +7,7 @@
  * change together in one transaction.
  */
 #include "engine/workflow.h"
+#include "engine/changes.h"
 #include "auth/audit.h"
 #include "auth/auth.h"
 #include "core/buf.h"
@@ -209,7 +210,8 @@ enum xz_result engine_transition(struct engine_ctx *ctx, const struct entity *e,
 		goto fail;
 	json_decref(row);
 	row = NULL;
-	if ((r = engine_get(ctx, e, id, &row)) || (r = store_commit(ctx->db)))
+	if ((r = engine_get(ctx, e, id, &row)) || (r = changes_log(ctx->db, e, id, CHANGE_UPDATE)) ||
+	    (r = store_commit(ctx->db)))
 		goto fail;
 	if (e->changed && !store_in_tx(ctx->db))
 		e->changed(e, id, CHANGE_UPDATE);

@@ -471,6 +471,13 @@ static const char v14[] =
 	"CREATE INDEX talent_status ON talent(status) WHERE deleted_at IS NULL;"
 	"CREATE INDEX person_education ON person(education) WHERE deleted_at IS NULL;";
 
+/* The change feed (src/engine/changes.c): one row per write of an entity
+ * that in-memory data follows, so that every server process over the same
+ * database sees the writes of the others. */
+static const char v15[] =
+	"CREATE TABLE change_log (seq INTEGER PRIMARY KEY, origin INTEGER NOT NULL,"
+	" entity TEXT NOT NULL, entity_id INTEGER NOT NULL, kind TEXT NOT NULL);";
+
 const struct migration migrations_sqlite[] = {
 	{1, "regions, clusters, chains, segments, parks, enterprises, institutions", v1},
 	{2, "users, sessions, api tokens, audit log, settings", v2},
@@ -486,6 +493,7 @@ const struct migration migrations_sqlite[] = {
 	{12, "季季评: evaluation schemes, dimensions, rounds, subjects, scores", v12},
 	{13, "party organizations, chain duties, visits and problems, 531 recruitment, talent services, study sessions", v13},
 	{14, "indexes for the talent and person list filters", v14},
+	{15, "the change feed that keeps several server processes in step", v15},
 };
 
 const size_t migrations_sqlite_count = sizeof(migrations_sqlite) / sizeof(migrations_sqlite[0]);
