@@ -36,9 +36,11 @@ test-reliability: build-asan
 		node --test --test-reporter=spec crash.test.mjs diskfull.test.mjs
 
 # The API suite with every server and CLI run under valgrind's memcheck (a
-# build without ASan); slow: about half an hour.
-test-valgrind: build
-	@cd tests/api && XINZHI_BIN=$(CURDIR)/build/xinzhi XINZHI_VALGRIND=1 \
+# build without ASan, with the test hooks); slow: about an hour.
+test-valgrind: bootstrap
+	@cmake -S . -B build-valgrind -DCMAKE_BUILD_TYPE=RelWithDebInfo -DXZ_TEST_HOOKS=ON >/dev/null
+	@cmake --build build-valgrind -j $(JOBS) --target xinzhi
+	@cd tests/api && XINZHI_BIN=$(CURDIR)/build-valgrind/xinzhi XINZHI_VALGRIND=1 \
 		node --test --test-concurrency=1 --test-reporter=spec $${XINZHI_VALGRIND_TESTS:-*.test.mjs}
 
 bench: build
