@@ -80,7 +80,8 @@ enum xz_result auth_user_add(struct store *db, const char *username, const char 
 	enum xz_result r = store_prepare(db,
 	                                 "INSERT INTO user (username, display_name, password_hash,"
 	                                 " role, region_id, must_change_password, created_at,"
-	                                 " password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	                                 " password_changed_at, admin_role)"
+	                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	                                 &st);
 	if (r)
 		return r;
@@ -95,6 +96,7 @@ enum xz_result auth_user_add(struct store *db, const char *username, const char 
 	store_bind_int(st, 6, must_change);
 	store_bind_text(st, 7, now);
 	store_bind_int(st, 8, util_now_unix());
+	store_bind_text(st, 9, auth_role_is_admin(role) ? auth_role(role)->name : NULL);
 	if (store_step(st) != STORE_DONE) {
 		r = store_stmt_result(st);
 		if (r == XZ_ERR_DUPLICATE)
@@ -199,19 +201,32 @@ enum xz_result auth_user_role(struct store *db, const char *username, const char
 		return XZ_ERR_VALIDATION;
 	}
 	/* 三权分立: an administrator account never becomes another administrator */
-	char old_role[32] = "";
+	char old_role[32] = "", held[32] = "";
 	struct store_stmt *cur = NULL;
-	if (!store_prepare(db, "SELECT role FROM user WHERE username = ?", &cur)) {
+	if (!store_prepare(db, "SELECT role, coalesce(admin_role, '') FROM user WHERE username = ?",
+	                   &cur)) {
 		store_bind_text(cur, 1, username);
-		if (store_step(cur) == STORE_ROW)
+		if (store_step(cur) == STORE_ROW) {
 			snprintf(old_role, sizeof(old_role), "%s", store_column_text(cur, 0));
+			snprintf(held, sizeof(held), "%s", store_column_text(cur, 1));
+		}
 		store_finalize(cur);
 	}
-	enum xz_result sep = useradmin_role_change_check(old_role, role, msg, n);
+	enum xz_result sep = useradmin_role_change_check(old_role, held, role, msg, n);
 	if (sep)
 		return sep;
+	const char *canon = auth_role(role)->name;
 	enum xz_result r = update_user(db, "UPDATE user SET role = ?, region_id = ? WHERE username = ?",
-	                               username, auth_role(role)->name, rid, true, msg, n);
+	                               username, canon, rid, true, msg, n);
+	if (!r && auth_role_is_admin(canon) && !*held) {
+		if (!(r = store_prepare(db, "UPDATE user SET admin_role = ? WHERE username = ?", &cur))) {
+			store_bind_text(cur, 1, canon);
+			store_bind_text(cur, 2, username);
+			if (store_step(cur) != STORE_DONE)
+				r = store_stmt_result(cur);
+			store_finalize(cur);
+		}
+	}
 	if (!r) {
 		json_t *d = json_pack("{s:s, s:s, s:s?}", "username", username, "role", role, "region",
 		                      region_code);

@@ -135,18 +135,27 @@ enum xz_result useradmin_regions(struct store *db, json_t **out)
 	return r;
 }
 
-enum xz_result useradmin_role_change_check(const char *old_role, const char *new_role, char *msg,
-                                           size_t n)
+enum xz_result useradmin_role_change_check(const char *old_role, const char *held_admin,
+                                           const char *new_role, char *msg, size_t n)
 {
 	const struct role_def *to = auth_role(new_role), *from = auth_role(old_role);
+	const struct role_def *held = held_admin && *held_admin ? auth_role(held_admin) : NULL;
 	if (!to) {
 		snprintf(msg, n, "未知角色“%.40s”", new_role);
 		return XZ_ERR_VALIDATION;
 	}
-	if (from && from != to && auth_role_is_admin(from->name) && auth_role_is_admin(to->name)) {
+	if (!auth_role_is_admin(to->name))
+		return XZ_OK;
+	if (from && from != to && auth_role_is_admin(from->name)) {
 		snprintf(msg, n,
 		         "三权分立：%s账号不能改为%s，同一账号不得先后担任两种管理员角色，请另建账号",
 		         from->label, to->label);
+		return XZ_ERR_VALIDATION;
+	}
+	if (held && held != to) {
+		snprintf(msg, n,
+		         "三权分立：该账号曾担任%s，不能再担任%s，同一账号不得先后担任两种管理员角色，请另建账号",
+		         held->label, to->label);
 		return XZ_ERR_VALIDATION;
 	}
 	return XZ_OK;
@@ -261,6 +270,7 @@ enum xz_result useradmin_create(struct store *db, const struct actor *by, json_t
 /* The current role, region code and disabled flag of an account. */
 struct account {
 	char username[64], role[32], region[16], display[128];
+	char admin_role[32]; /* the administrator role it ever held, "" for none */
 	bool disabled;
 };
 
@@ -271,7 +281,8 @@ static enum xz_result load_account(struct store *db, int64_t id, struct account 
 	memset(a, 0, sizeof(*a));
 	enum xz_result r = store_prepare(db,
 	                                 "SELECT u.username, u.role, coalesce(r.code, ''), u.disabled,"
-	                                 " coalesce(u.display_name, u.username)"
+	                                 " coalesce(u.display_name, u.username),"
+	                                 " coalesce(u.admin_role, '')"
 	                                 " FROM user u LEFT JOIN region r ON r.id = u.region_id"
 	                                 " WHERE u.id = ?",
 	                                 &st);
@@ -285,6 +296,7 @@ static enum xz_result load_account(struct store *db, int64_t id, struct account 
 		snprintf(a->region, sizeof(a->region), "%s", store_column_text(st, 2));
 		a->disabled = store_column_int(st, 3) != 0;
 		snprintf(a->display, sizeof(a->display), "%s", store_column_text(st, 4));
+		snprintf(a->admin_role, sizeof(a->admin_role), "%s", store_column_text(st, 5));
 	} else if (rc == STORE_DONE) {
 		snprintf(msg, n, "用户不存在（ID %" PRId64 "）", id);
 		r = XZ_ERR_NOT_FOUND;
@@ -342,7 +354,8 @@ enum xz_result useradmin_update(struct store *db, const struct actor *by, int64_
 		audit_refusal(db, by, "user_update", id, "own_account");
 		return XZ_ERR_FORBIDDEN;
 	}
-	if (jrole && (r = useradmin_role_change_check(a.role, json_string_value(jrole), msg, n))) {
+	if (jrole &&
+	    (r = useradmin_role_change_check(a.role, a.admin_role, json_string_value(jrole), msg, n))) {
 		if (to)
 			audit_refusal(db, by, "user_update", id, msg);
 		return r;
@@ -360,8 +373,8 @@ enum xz_result useradmin_update(struct store *db, const struct actor *by, int64_
 		return r;
 	struct store_stmt *st = NULL;
 	r = store_prepare(db,
-	                  "UPDATE user SET role = ?, region_id = ?, disabled = ?, display_name = ?"
-	                  " WHERE id = ?",
+	                  "UPDATE user SET role = ?, region_id = ?, disabled = ?, display_name = ?,"
+	                  " admin_role = coalesce(admin_role, ?) WHERE id = ?",
 	                  &st);
 	if (!r) {
 		store_bind_text(st, 1, role);
@@ -371,7 +384,8 @@ enum xz_result useradmin_update(struct store *db, const struct actor *by, int64_
 			store_bind_null(st, 2);
 		store_bind_int(st, 3, disabled);
 		store_bind_text(st, 4, display);
-		store_bind_int(st, 5, id);
+		store_bind_text(st, 5, auth_role_is_admin(role) ? role : NULL);
+		store_bind_int(st, 6, id);
 		if (store_step(st) != STORE_DONE)
 			r = store_stmt_result(st);
 		store_finalize(st);

@@ -46,8 +46,11 @@ enum xz_result useradmin_end_sessions(struct store *db, const struct actor *by, 
                                       json_t **out, char *msg, size_t n);
 /* The separation rule for a role change of an existing account (also used
  * by `xinzhi user role`): XZ_ERR_VALIDATION (msg) when new_role is unknown
- * or would move an administrator account to another administrator role. */
-enum xz_result useradmin_role_change_check(const char *old_role, const char *new_role, char *msg,
-                                           size_t n);
+ * or would give the account a second administrator role: another than the
+ * one it holds, or than the one it ever held (held_admin, the user's
+ * admin_role column; "" for none), so that no detour through a business
+ * role gets there in two steps. */
+enum xz_result useradmin_role_change_check(const char *old_role, const char *held_admin,
+                                           const char *new_role, char *msg, size_t n);
 
 #endif

@@ -478,6 +478,13 @@ static const char v15[] =
 	"CREATE TABLE change_log (seq INTEGER PRIMARY KEY, origin INTEGER NOT NULL,"
 	" entity TEXT NOT NULL, entity_id INTEGER NOT NULL, kind TEXT NOT NULL);";
 
+/* 三权分立 across time: the administrator role an account ever held, so that
+ * it never takes another one, not even after a detour through a business
+ * role. Existing administrator accounts keep the one they hold. */
+static const char v16[] =
+	"ALTER TABLE user ADD COLUMN admin_role TEXT;"
+	"UPDATE user SET admin_role = role WHERE role IN ('sysadmin', 'secadmin', 'auditadmin');";
+
 const struct migration migrations_sqlite[] = {
 	{1, "regions, clusters, chains, segments, parks, enterprises, institutions", v1},
 	{2, "users, sessions, api tokens, audit log, settings", v2},
@@ -494,6 +501,7 @@ const struct migration migrations_sqlite[] = {
 	{13, "party organizations, chain duties, visits and problems, 531 recruitment, talent services, study sessions", v13},
 	{14, "indexes for the talent and person list filters", v14},
 	{15, "the change feed that keeps several server processes in step", v15},
+	{16, "the administrator role each account ever held", v16},
 };
 
 const size_t migrations_sqlite_count = sizeof(migrations_sqlite) / sizeof(migrations_sqlite[0]);

@@ -235,6 +235,18 @@ test('separation rules: no own role change, no self-disable, no second administr
     assert.match(r.body.error.message, /三权分立/);
   }
   assert.equal((await sys.get('/api/v1/users')).body.items.find((x) => x.username === 'secadmin1').role, 'secadmin');
+  // nor in two steps, through a business role: the account remembers the
+  // administrator role it held (by the API and by `xinzhi user role`)
+  w.addUser('secadmin2', { role: 'secadmin' });
+  const sec = (await sys.get('/api/v1/users')).body.items.find((x) => x.username === 'secadmin2').id;
+  assert.equal((await sys.patch(`/api/v1/users/${sec}`, { role: 'viewer' })).status, 200);
+  const detour = await sys.patch(`/api/v1/users/${sec}`, { role: 'auditadmin' });
+  assert.equal(detour.status, 422, String(detour));
+  assert.match(detour.body.error.message, /曾担任安全管理员/);
+  const cli = w.cli(['user', 'role', 'secadmin2', '--role', 'sysadmin'], { check: false });
+  assert.equal(cli.status, 1, cli.stderr);
+  assert.match(cli.stderr, /曾担任/);
+  assert.equal((await sys.patch(`/api/v1/users/${sec}`, { role: 'secadmin' })).status, 200, 'back to its own');
   // one role per account: the answer always carries one role
   assert.equal(typeof me.role, 'string');
   const refusals = await aud.list('audit_log', { action: 'user_update', result: 'refused' });

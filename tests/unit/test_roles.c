@@ -81,17 +81,29 @@ static void test_role_change_rule(void **state)
 {
 	(void)state;
 	char msg[256];
-	assert_int_equal(useradmin_role_change_check("sysadmin", "auditadmin", msg, sizeof(msg)),
+	assert_int_equal(useradmin_role_change_check("sysadmin", "sysadmin", "auditadmin", msg,
+	                                             sizeof(msg)),
 	                 XZ_ERR_VALIDATION);
 	assert_non_null(strstr(msg, "三权分立"));
-	assert_int_equal(useradmin_role_change_check("auditor", "secadmin", msg, sizeof(msg)),
+	assert_int_equal(useradmin_role_change_check("auditor", "", "secadmin", msg, sizeof(msg)),
 	                 XZ_ERR_VALIDATION);
-	assert_int_equal(useradmin_role_change_check("viewer", "emperor", msg, sizeof(msg)),
+	assert_int_equal(useradmin_role_change_check("viewer", "", "emperor", msg, sizeof(msg)),
 	                 XZ_ERR_VALIDATION);
-	assert_int_equal(useradmin_role_change_check("sysadmin", "sysadmin", msg, sizeof(msg)), XZ_OK);
-	assert_int_equal(useradmin_role_change_check("viewer", "sysadmin", msg, sizeof(msg)), XZ_OK);
-	assert_int_equal(useradmin_role_change_check("sysadmin", "viewer", msg, sizeof(msg)), XZ_OK);
-	assert_int_equal(useradmin_role_change_check("admin", "operator", msg, sizeof(msg)), XZ_OK);
+	assert_int_equal(
+	        useradmin_role_change_check("sysadmin", "sysadmin", "sysadmin", msg, sizeof(msg)), XZ_OK);
+	assert_int_equal(useradmin_role_change_check("viewer", "", "sysadmin", msg, sizeof(msg)), XZ_OK);
+	assert_int_equal(useradmin_role_change_check("sysadmin", "sysadmin", "viewer", msg, sizeof(msg)),
+	                 XZ_OK);
+	assert_int_equal(useradmin_role_change_check("admin", "", "operator", msg, sizeof(msg)), XZ_OK);
+	/* the detour: a former sysadmin, now a viewer, may come back as sysadmin
+	 * but never become another administrator */
+	assert_int_equal(useradmin_role_change_check("viewer", "sysadmin", "sysadmin", msg, sizeof(msg)),
+	                 XZ_OK);
+	assert_int_equal(useradmin_role_change_check("viewer", "sysadmin", "secadmin", msg, sizeof(msg)),
+	                 XZ_ERR_VALIDATION);
+	assert_non_null(strstr(msg, "曾担任"));
+	assert_int_equal(useradmin_role_change_check("operator", "auditadmin", "admin", msg, sizeof(msg)),
+	                 XZ_OK);
 }
 
 static void test_generated_password(void **state)
