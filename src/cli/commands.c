@@ -270,7 +270,8 @@ out:
 static int cmd_serve(struct cli *cli, int argc, char **argv)
 {
 	static const char *const known[] = {"--listen",  "--web",     "--threads", "--tls-cert",
-	                                    "--tls-key", "--timeout", "--per-ip",  NULL};
+	                                    "--tls-key", "--timeout", "--per-ip",  "--trusted-proxy",
+	                                    NULL};
 	if (!cli_check_opts(argc, argv, known, NULL))
 		return 2;
 	struct server_config cfg = {
@@ -279,6 +280,7 @@ static int cmd_serve(struct cli *cli, int argc, char **argv)
 		.web_dir = cli_opt(argc, argv, "--web"),
 		.tls_cert = cli_opt(argc, argv, "--tls-cert"),
 		.tls_key = cli_opt(argc, argv, "--tls-key"),
+		.trusted_proxies = cli_opt(argc, argv, "--trusted-proxy"),
 		.threads = (int)sysconf(_SC_NPROCESSORS_ONLN),
 		.max_body = 1u << 20,
 		.max_upload = 256u << 20,
@@ -744,7 +746,7 @@ const struct command cli_commands[] = {
 	 "  --admin        同时创建业务管理员 admin（密码取自 XINZHI_ADMIN_PASSWORD 或随机生成并显示一次），\n"
 	 "                 以及 sysadmin、secadmin、auditadmin 三个管理员（一次性密码，首次登录须修改）"},
 	{"serve", cmd_serve, CMD_NEEDS_DB,
-	 "serve [--listen 127.0.0.1:8080] [--web 目录] [--threads N] [--tls-cert 证书.pem --tls-key 私钥.pem] [--timeout 秒] [--per-ip N]",
+	 "serve [--listen 127.0.0.1:8080] [--web 目录] [--threads N] [--tls-cert 证书.pem --tls-key 私钥.pem] [--timeout 秒] [--per-ip N] [--trusted-proxy 地址,…]",
 	 "启动网页与接口服务",
 	 "  --listen  监听地址（默认 127.0.0.1:8080，或环境变量 XINZHI_LISTEN）\n"
 	 "  --web     前端构建目录（默认源码目录下 web/dist）\n"
@@ -752,6 +754,8 @@ const struct command cli_commands[] = {
 	 "  --tls-cert/--tls-key  以 HTTPS 提供服务（TLS 1.2/1.3，并发送 HSTS）\n"
 	 "  --timeout 连接空闲多少秒后断开（默认 30），防慢速攻击\n"
 	 "  --per-ip  每个客户端 IP 的最大并发连接数（默认 256；在 nginx 等反向代理之后应调大）\n"
+	 "  --trusted-proxy  反向代理地址（逗号分隔）：来自这些地址的请求以 X-Real-IP 头为客户端地址\n"
+	 "                   （用于审计日志和登录频率限制）\n"
 	 "按 Ctrl-C 或发送 SIGTERM 停止。"},
 	{"user", cmd_user, CMD_NEEDS_DB,
 	 "user add 用户名 --role 角色 [--region 区划代码] [--scope 范围] [--regions 代码,代码] [--must-change] | passwd 用户名 | role 用户名 --role 角色 [--region 代码] | scope 用户名 --scope 范围 [--regions 代码,代码] | totp-reset 用户名 | list",

@@ -26,6 +26,9 @@ struct server_config {
 	const char *tls_cert, *tls_key; /* PEM files: serve HTTPS (with HSTS) */
 	unsigned timeout;               /* seconds a connection may stay idle */
 	unsigned per_ip_connections;    /* simultaneous connections per client IP */
+	/* comma-separated addresses of reverse proxies whose X-Real-IP header
+	 * names the client (audit, rate limits); NULL: the header is ignored */
+	const char *trusted_proxies;
 };
 
 struct request;

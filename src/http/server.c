@@ -416,6 +416,25 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
 	return MHD_YES;
 }
 
+/* Whether addr is one of the comma-separated trusted proxies. */
+static bool trusted_proxy(const char *addr)
+{
+	const char *list = config->trusted_proxies;
+	size_t n = strlen(addr);
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && !strncmp(p, addr, n))
+			return true;
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+/* The client's address: the peer's, or behind a trusted reverse proxy the
+ * one it names in X-Real-IP, when that is a well-formed address (anything
+ * else is ignored, so a client cannot pass text into the audit log or
+ * spread its attempts over made-up addresses). */
 static void client_ip(struct request *req)
 {
 	const union MHD_ConnectionInfo *ci =
@@ -429,6 +448,13 @@ static void client_ip(struct request *req)
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, req->ip,
 		          sizeof(req->ip));
+	if (!config->trusted_proxies || !trusted_proxy(req->ip))
+		return;
+	const char *real = header(req, "X-Real-IP");
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (real && strlen(real) < sizeof(req->ip) &&
+	    (inet_pton(AF_INET, real, bin) == 1 || inet_pton(AF_INET6, real, bin) == 1))
+		snprintf(req->ip, sizeof(req->ip), "%s", real);
 }
 
 static bool is_api(const char *url)

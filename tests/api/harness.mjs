@@ -215,12 +215,12 @@ export class Server {
 }
 
 /** Starts `xinzhi --db DB serve` on a free 127.0.0.1 port and waits for it. */
-export async function startServer(db, { threads = 4, env = {} } = {}) {
+export async function startServer(db, { threads = 4, env = {}, args = [] } = {}) {
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const [prog, argv] = command(['--db', db, 'serve', '--listen', `127.0.0.1:${port}`,
-      '--threads', String(threads)]);
+      '--threads', String(threads), ...args]);
     const child = spawn(prog, argv, {
       env: childEnv(env),
       cwd: path.dirname(db),
