@@ -741,7 +741,8 @@ enum xz_result demo_seed(struct store *db, const char *scale, uint64_t seed, cha
 	    (r = demo_people_seed(&s.ctx, scale, seed, &s.people, msg, n)) ||
 	    (r = demo_projects_seed(&s.ctx, scale, seed)) ||
 	    (r = demo_training_seed(&s.ctx, scale, seed)) ||
-	    (r = evaluation_demo_seed(&s.ctx, scale, seed)))
+	    (r = evaluation_demo_seed(&s.ctx, scale, seed)) ||
+	    (r = demo_org_seed(&s.ctx, scale, seed)))
 		goto out;
 	in_tx = false;
 	if ((r = store_commit(db))) {

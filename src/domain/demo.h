@@ -31,5 +31,9 @@ enum xz_result demo_projects_seed(struct engine_ctx *ctx, const char *scale, uin
 /* Training classes, enrolments and 琢璞 placements for the demo cadres
  * (demo_training.c); called by demo_seed() after the projects. */
 enum xz_result demo_training_seed(struct engine_ctx *ctx, const char *scale, uint64_t seed);
+/* The party-organization network along the chains (demo_org.c): orgs in
+ * both hierarchies, member units, chain duties, study sessions and the
+ * party members' org_id; called by demo_seed() after the evaluations. */
+enum xz_result demo_org_seed(struct engine_ctx *ctx, const char *scale, uint64_t seed);
 
 #endif

@@ -227,6 +227,7 @@ enum xz_result portrait_cadre(struct engine_ctx *ctx, int64_t cadre_id, json_t *
 {
 	json_t *cadre = NULL, *person = NULL, *careers = NULL, *temperings = NULL, *projects = NULL;
 	json_t *enrollments = NULL, *subjects = NULL, *awards = NULL, *breadth = NULL;
+	json_t *duties = NULL;
 	*out = NULL;
 	enum xz_result r = engine_get(ctx, model_find("cadre"), cadre_id, &cadre);
 	if (r)
@@ -239,6 +240,7 @@ enum xz_result portrait_cadre(struct engine_ctx *ctx, int64_t cadre_id, json_t *
 	    (r = rows_of(ctx, "enrollment", "cadre_id", cadre_id, NULL, &enrollments)) ||
 	    (r = rows_of(ctx, "eval_subject", "cadre_id", cadre_id, NULL, &subjects)) ||
 	    (r = rows_of(ctx, "award", "cadre_id", cadre_id, "-year", &awards)) ||
+	    (r = rows_of(ctx, "chain_duty", "person_id", person_id, "-start_date", &duties)) ||
 	    (r = tempering_breadth(ctx, cadre_id, &breadth)))
 		goto out;
 	json_t *award_list = json_array();
@@ -248,11 +250,23 @@ enum xz_result portrait_cadre(struct engine_ctx *ctx, int64_t cadre_id, json_t *
 		json_array_append_new(award_list,
 		                      json_pack("{s:s, s:O, s:s}", "kind", label(a, "kind_id"), "year",
 		                                json_object_get(a, "year"), "status", str(a, "status")));
-	*out = json_pack("{s:O, s:O, s:o, s:o, s:o, s:o, s:o, s:O}", "cadre", cadre, "person", person,
-	                 "expert", expert_of(cadre, person, careers), "timeline",
+	/* 蹲链/挂链/赴链: the person's chain duties, latest first */
+	json_t *duty_list = json_array();
+	json_array_foreach(duties, i, a)
+		json_array_append_new(
+		    duty_list,
+		    json_pack("{s:O, s:s, s:O, s:s, s:O, s:s, s:s, s:s, s:s, s:s}", "id",
+		              json_object_get(a, "id"), "kind", str(a, "kind"), "chain_id",
+		              json_object_get(a, "chain_id"), "chain", label(a, "chain_id"),
+		              "enterprise_id", json_object_get(a, "enterprise_id"), "enterprise",
+		              label(a, "enterprise_id"), "start_date", str(a, "start_date"), "end_date",
+		              str(a, "end_date"), "tasks", str(a, "tasks"), "outcomes",
+		              str(a, "outcomes")));
+	*out = json_pack("{s:O, s:O, s:o, s:o, s:o, s:o, s:o, s:O, s:o}", "cadre", cadre, "person",
+	                 person, "expert", expert_of(cadre, person, careers), "timeline",
 	                 timeline_of(careers, temperings, projects), "training",
 	                 training_of(enrollments, ctx), "evaluations", evaluations_of(subjects, ctx),
-	                 "awards", award_list, "breadth", breadth);
+	                 "awards", award_list, "breadth", breadth, "chain_duties", duty_list);
 out:
 	json_decref(cadre);
 	json_decref(person);
@@ -263,5 +277,6 @@ out:
 	json_decref(subjects);
 	json_decref(awards);
 	json_decref(breadth);
+	json_decref(duties);
 	return r;
 }

@@ -3,7 +3,7 @@
  * profile, expertise and whether the cadre counts as 专家型 (with the rule
  * and the evidence), a timeline of posts, 琢璞 secondments and key projects,
  * training hours per year, quarterly evaluations of published rounds,
- * awards, and the experience breadth. Every part is read through the
+ * awards, the experience breadth and the cadre's chain duties. Every part is read through the
  * engine, so the caller's data scope applies and personal data stays
  * masked.
  *
@@ -24,7 +24,9 @@
 /* *out = {cadre, person, expert:{is_expert, rule, areas:[{area, evidence:[...]}]},
  * timeline:[{date, end, kind, text}], training:{years:[{year, hours, classes}],
  * total}, evaluations:[{year, quarter, round_id, total, rank, group_size,
- * grade, peer_group}], awards:[{kind, year, status}], breadth:{...}}.
+ * grade, peer_group}], awards:[{kind, year, status}], breadth:{...},
+ * chain_duties:[{id, kind, chain_id, chain, enterprise_id, enterprise, start_date, end_date,
+ * tasks, outcomes}] (蹲链/挂链/赴链, latest first)}.
  * XZ_ERR_NOT_FOUND when the cadre is missing or out of scope. */
 enum xz_result portrait_cadre(struct engine_ctx *ctx, int64_t cadre_id, json_t **out);
 

@@ -19,6 +19,7 @@
 #include "http/routes_admin.h"
 #include "http/routes_eval.h"
 #include "http/routes_training.h"
+#include "http/routes_org.h"
 #include "http/routes_security.h"
 
 #include <stdlib.h>
@@ -851,6 +852,14 @@ const struct route http_routes[] = {
 	 "百项攻坚干部配置：应用已保存的方案（写入项目干部；已应用或已过期时拒绝）"},
 	{"GET", "/api/v1/project/ledger", h_project_ledger, PERM_DATA_READ, 0,
 	 "百项攻坚项目台账：进度、逾期节点、已配干部（可用项目列表的筛选；overdue=1 只看逾期；format=xlsx 导出）"},
+	{"GET", "/api/v1/org/tree", org_route_tree, PERM_DATA_READ, 0,
+	 "组织体系树：全部党组织按属地（hierarchy=territory）或链上（hierarchy=chain）隶属排列（region 限定区划）"},
+	{"GET", "/api/v1/org/:id/subtree", org_route_subtree, PERM_DATA_READ, 0,
+	 "党组织的下级组织（hierarchy=territory 属地 或 chain 链上）及层级，合计组织数（按类别）、党员数"},
+	{"GET", "/api/v1/study_session/quarterly", org_route_study_quarterly, PERM_DATA_READ, 0,
+	 "学习教育季度统计：各党组织每季度第一议题、专题党课等次数与到会率，标出整季无第一议题的组织（year, region）"},
+	{"GET", "/api/v1/chain/:id/health", org_route_chain_health, PERM_DATA_READ, 0,
+	 "产业链健康卡：产业链党委、党建联盟及成员单位对重点企业的覆盖、在岗蹲链挂链赴链人员、上季度走访、在办与逾期问题、紧缺人才目录条目、组织数"},
 	{"GET", "/api/v1/cadre/:id/portrait", h_cadre_portrait, PERM_DATA_READ, 0,
 	 "干部画像：基本情况、专业特长与专家型认定（规则与佐证）、经历时间轴、培训学时、季季评、评选、经历宽度"},
 	{"GET", "/api/v1/post/:id/candidates", h_post_candidates, PERM_DATA_READ, 0,

@@ -58,6 +58,22 @@ void evaluation_score_validate(const struct entity *e, struct store *db, long lo
 bool evaluation_frozen(const struct entity *e, struct store *db, json_t *row, const char *what,
                        char *msg, size_t n);
 
+/* The party-organization network (src/domain/org.c): no cycle through
+ * parent_id nor through chain_org_id (nor an alliance's 党组织 members);
+ * chain_org_id names an 产业链党委 or 党建联盟; an 产业链党委 names its chain;
+ * only a 功能型党组织 may be temporary (then with an end date) or tied to a
+ * project; dates in order. A member unit sets exactly the reference its
+ * kind asks for and is not its own org. A chain duty's enterprise off the
+ * chain is a warning. A study session's attendance is at most expected. */
+void org_validate(const struct entity *e, struct store *db, long long id, json_t *row,
+                  struct model_errors *errs);
+void org_link_validate(const struct entity *e, struct store *db, long long id, json_t *row,
+                       struct model_errors *errs);
+void chain_duty_validate(const struct entity *e, struct store *db, long long id, json_t *row,
+                         struct model_errors *errs);
+void study_session_validate(const struct entity *e, struct store *db, long long id, json_t *row,
+                            struct model_errors *errs);
+
 /* The matching index follows the rows it is built from (src/domain/match.c). */
 void match_entity_changed(const struct entity *e, int64_t id, enum change_kind kind);
 

@@ -54,6 +54,20 @@ const routes = [
       { path: 'evaluation', name: 'evaluation', component: EvaluationPage, meta: { title: '季季评', perm: 'data.read' } },
       { path: 'training', name: 'training', component: TrainingPage, meta: { title: '干部培训', perm: 'data.read' } },
       { path: 'tempering', name: 'tempering', component: TemperingPage, meta: { title: '琢璞计划', perm: 'data.read' } },
+      // 组织体系 (issue #7): the two hierarchies, 学习教育, and each chain's health card
+      {
+        path: 'orgs',
+        name: 'orgs',
+        component: () => import('./pages/OrgsPage.vue'),
+        meta: { title: '组织体系', perm: 'data.read' },
+      },
+      {
+        path: 'chain-health/:id?',
+        name: 'chain-health',
+        component: () => import('./pages/ChainHealthPage.vue'),
+        props: true,
+        meta: { title: '产业链健康卡', perm: 'data.read' },
+      },
       { path: 'e/:entity', name: 'entity', component: EntityPage, props: true },
       // 三权分立: the pages of the three administrator roles
       { path: 'admin/users', name: 'admin-users', component: UsersPage, meta: { title: '用户管理', perm: 'user.admin' } },

@@ -52,6 +52,10 @@ export const SPECIAL_PAGES = [
     needs: ['training_class', 'enrollment', 'cadre'],
   },
   { path: '/tempering', label: '琢璞计划', group: '干部', needs: ['tempering', 'cadre'] },
+  // 组织体系: the tree in both hierarchies, the org card and 学习教育 (a tab);
+  // the health card per chain is also opened from 产业链图谱
+  { path: '/orgs', label: '组织体系', group: '组织', needs: ['org', 'org_link', 'study_session'] },
+  { path: '/chain-health', label: '产业链健康卡', group: '组织', needs: ['chain', 'org', 'chain_duty'] },
 ]
 
 // The pages of the three separated administrator roles (三权分立), each
