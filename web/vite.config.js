@@ -17,6 +17,28 @@ function dropDocLinks() {
   }
 }
 
+// Whether a module is reached from the entry by static imports alone.
+const atStart = new Map()
+function loadedAtStart(id, getModuleInfo) {
+  if (atStart.has(id)) return atStart.get(id)
+  const seen = new Set([id])
+  const todo = [id]
+  let found = false
+  while (todo.length && !found) {
+    const m = getModuleInfo(todo.pop())
+    if (!m) continue
+    if (m.isEntry) found = true
+    for (const up of m.importers) {
+      if (!seen.has(up)) {
+        seen.add(up)
+        todo.push(up)
+      }
+    }
+  }
+  atStart.set(id, found)
+  return found
+}
+
 export default defineConfig({
   plugins: [vue(), dropDocLinks()],
   base: '/',
@@ -29,9 +51,13 @@ export default defineConfig({
     rollupOptions: {
       output: {
         // ECharts in a chunk of its own, cached apart from the app. (Putting
-        // Element Plus in a manual chunk defeats its tree-shaking.)
-        manualChunks(id) {
-          return /node_modules\/(echarts|zrender)\//.test(id) ? 'echarts' : undefined
+        // Element Plus in a manual chunk defeats its tree-shaking.) Only the
+        // parts the app loads at start go there: the map and treemap parts,
+        // reached only from lazily loaded pages (一张图, 531 引才地图), stay
+        // with those pages.
+        manualChunks(id, { getModuleInfo }) {
+          if (!/node_modules\/(echarts|zrender)\//.test(id)) return undefined
+          return loadedAtStart(id, getModuleInfo) ? 'echarts' : undefined
         },
       },
     },

@@ -38,7 +38,8 @@ double util_now_mono(void)
 
 void util_today(char *buf, size_t n)
 {
-	time_t t = time(NULL) + 8 * 3600;
+	/* the test clock too: workflow date stamps and overdue checks follow it */
+	time_t t = (time_t)util_now_unix() + 8 * 3600;
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(buf, n, "%Y-%m-%d", &tm);

@@ -14,7 +14,8 @@
 void util_now_iso(char *buf, size_t n);
 int64_t util_now_unix(void);
 double util_now_mono(void);
-/* today's date as "YYYY-MM-DD" in UTC+8 (the users' calendar); buf needs 11 bytes */
+/* today's date as "YYYY-MM-DD" in UTC+8 (the users' calendar), on the test clock of test
+ * builds (util_now_unix); buf needs 11 bytes */
 void util_today(char *buf, size_t n);
 
 void util_hex(const unsigned char *in, size_t n, char *out); /* out: 2n+1 bytes */

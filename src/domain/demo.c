@@ -17,6 +17,8 @@
 #include "core/valid.h"
 #include "domain/demo_data.h"
 #include "domain/demo_people.h"
+#include "domain/problem.h"
+#include "domain/recruit.h"
 #include "engine/engine.h"
 #include "model/model.h"
 
@@ -742,6 +744,8 @@ enum xz_result demo_seed(struct store *db, const char *scale, uint64_t seed, cha
 	    (r = demo_projects_seed(&s.ctx, scale, seed)) ||
 	    (r = demo_training_seed(&s.ctx, scale, seed)) ||
 	    (r = evaluation_demo_seed(&s.ctx, scale, seed)) ||
+	    (r = demo_problem_seed(&s.ctx, scale, seed)) ||
+	    (r = demo_recruit_seed(&s.ctx, scale, seed)) ||
 	    (r = demo_org_seed(&s.ctx, scale, seed)))
 		goto out;
 	in_tx = false;

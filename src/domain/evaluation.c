@@ -7,6 +7,7 @@
  * writes. Every SQL value is a bound parameter.
  */
 #include "domain/evaluation.h"
+#include "domain/problem.h"
 
 #include "auth/audit.h"
 #include "core/mem.h"
@@ -574,6 +575,39 @@ static json_t *results_json(struct computed *c, json_t *round, json_t *visible)
 	                 "incomplete", incomplete);
 }
 
+/* 进园助企 evidence: for each cadre subject, the problems the cadre is
+ * responsible for that fell due in the round's quarter (problem.h), as
+ * items[].problems = {total, closed_on_time, closed_late, open_overdue, …};
+ * null for team subjects. Read live, so a published round shows the
+ * problems as they stand now (the evidence is not a score and is not
+ * frozen with it). */
+static void add_problem_evidence(struct engine_ctx *ctx, json_t *round, json_t *items)
+{
+	char from[11], to[11];
+	problem_quarter_range((int)json_integer_value(json_object_get(round, "year")),
+	                      (int)json_integer_value(json_object_get(round, "quarter")), from, to);
+	json_t *all = problem_owner_evidence_all(ctx, from, to);
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it) {
+		json_int_t cadre = json_integer_value(json_object_get(it, "cadre_id"));
+		if (!cadre) {
+			json_object_set_new(it, "problems", json_null());
+			continue;
+		}
+		char key[24];
+		snprintf(key, sizeof(key), "%lld", (long long)cadre);
+		json_t *ev = json_object_get(all, key);
+		json_object_set_new(it, "problems",
+		                    ev ? json_incref(ev)
+		                       : json_pack("{s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i}", "from",
+		                                   from, "to", to, "total", 0, "closed_on_time", 0,
+		                                   "closed_late", 0, "open_overdue", 0, "open", 0,
+		                                   "returned", 0));
+	}
+	json_decref(all);
+}
+
 enum xz_result evaluation_results(struct engine_ctx *ctx, int64_t round_id, json_t **out)
 {
 	json_t *round = NULL, *visible = NULL;
@@ -585,6 +619,7 @@ enum xz_result evaluation_results(struct engine_ctx *ctx, int64_t round_id, json
 	    (r = compute(ctx, round_id, jid(json_object_get(round, "scheme_id")), &c)))
 		goto out;
 	*out = results_json(&c, round, visible);
+	add_problem_evidence(ctx, round, json_object_get(*out, "items"));
 out:
 	computed_free(&c);
 	json_decref(round);
@@ -1181,7 +1216,7 @@ enum xz_result evaluation_results_xlsx(struct engine_ctx *ctx, int64_t round_id,
 		return r;
 	json_t *dims = json_object_get(res, "dimensions");
 	size_t nd = json_array_size(dims);
-	ncols = 3 + nd + 5;
+	ncols = 3 + nd + 6;
 	cols = xmalloc(ncols * sizeof(*cols));
 	cells = xmalloc(ncols * sizeof(*cells));
 	char(*names)[80] = xmalloc((nd ? nd : 1) * sizeof(*names));
@@ -1201,6 +1236,7 @@ enum xz_result evaluation_results_xlsx(struct engine_ctx *ctx, int64_t round_id,
 	cols[c++] = (struct table_column){"等次", CELL_TEXT, 8, NULL};
 	cols[c++] = (struct table_column){"评价人数", CELL_NUMBER, 10, NULL};
 	cols[c++] = (struct table_column){"状态", CELL_TEXT, 10, NULL};
+	cols[c++] = (struct table_column){"当季问题（按期/逾期办结/逾期未结）", CELL_TEXT, 22, NULL};
 	json_t *round = json_object_get(res, "round");
 	char title[200];
 	snprintf(title, sizeof(title), "%s（%s）",
@@ -1241,6 +1277,15 @@ enum xz_result evaluation_results_xlsx(struct engine_ctx *ctx, int64_t round_id,
 		cells[c++] = nev;
 		cells[c++] =
 		    json_is_true(json_object_get(it, "complete")) ? "评分完整" : "评分不全";
+		/* 进园助企 evidence: the cadre's problems due in the quarter */
+		json_t *pr = json_object_get(it, "problems");
+		char problems[64] = "";
+		if (json_integer_value(json_object_get(pr, "total")))
+			snprintf(problems, sizeof(problems), "%lld/%lld/%lld",
+			         (long long)json_integer_value(json_object_get(pr, "closed_on_time")),
+			         (long long)json_integer_value(json_object_get(pr, "closed_late")),
+			         (long long)json_integer_value(json_object_get(pr, "open_overdue")));
+		cells[c++] = problems;
 		if ((r = write_rows(w, (const char *const *)cells)))
 			goto out;
 	}

@@ -5,6 +5,7 @@
  * title and career keywords that count as evidence for each.
  */
 #include "domain/portrait.h"
+#include "domain/problem.h"
 #include "domain/evaluation.h"
 #include "domain/tempering.h"
 #include "core/mem.h"
@@ -223,6 +224,50 @@ static json_t *evaluations_of(json_t *subjects, struct engine_ctx *ctx)
 	return out;
 }
 
+/* 进园助企 problems the cadre is responsible for: the counts over all of
+ * them (problem.h's rules), the open overdue first, and per evaluated
+ * quarter the same counts for the problems due in it. */
+static json_t *problems_of(struct engine_ctx *ctx, int64_t cadre_id, json_t *evaluations)
+{
+	json_t *all = problem_owner_evidence(ctx, cadre_id, "0000-01-01", "9999-12-31");
+	json_object_del(all, "from");
+	json_object_del(all, "to");
+	char id[24];
+	snprintf(id, sizeof(id), "%lld", (long long)cadre_id);
+	struct kv params[] = {{"owner_cadre_id", id}};
+	json_t *ledger = NULL, *items = json_array();
+	if (!problem_ledger(ctx, params, 1, &ledger)) {
+		size_t i;
+		json_t *it;
+		json_array_foreach(json_object_get(ledger, "items"), i, it) {
+			if (i >= 20)
+				break;
+			json_array_append_new(
+			    items, json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}", "id",
+			                     json_object_get(it, "id"), "enterprise",
+			                     json_object_get(it, "enterprise"), "category",
+			                     json_object_get(it, "category"), "description",
+			                     json_object_get(it, "description"), "deadline",
+			                     json_object_get(it, "deadline"), "status",
+			                     json_object_get(it, "status"), "closed_date",
+			                     json_object_get(it, "closed_date"), "late_kind",
+			                     json_object_get(it, "late_kind"), "days_overdue",
+			                     json_object_get(it, "days_overdue")));
+		}
+	}
+	json_decref(ledger);
+	json_object_set_new(all, "items", items);
+	size_t i;
+	json_t *ev;
+	json_array_foreach(evaluations, i, ev) {
+		char from[11], to[11];
+		problem_quarter_range((int)json_integer_value(json_object_get(ev, "year")),
+		                      (int)json_integer_value(json_object_get(ev, "quarter")), from, to);
+		json_object_set_new(ev, "problems", problem_owner_evidence(ctx, cadre_id, from, to));
+	}
+	return all;
+}
+
 enum xz_result portrait_cadre(struct engine_ctx *ctx, int64_t cadre_id, json_t **out)
 {
 	json_t *cadre = NULL, *person = NULL, *careers = NULL, *temperings = NULL, *projects = NULL;
@@ -267,6 +312,9 @@ enum xz_result portrait_cadre(struct engine_ctx *ctx, int64_t cadre_id, json_t *
 	                 timeline_of(careers, temperings, projects), "training",
 	                 training_of(enrollments, ctx), "evaluations", evaluations_of(subjects, ctx),
 	                 "awards", award_list, "breadth", breadth, "chain_duties", duty_list);
+	/* 进园助企: the problems the cadre is responsible for */
+	json_object_set_new(*out, "problems",
+	                    problems_of(ctx, cadre_id, json_object_get(*out, "evaluations")));
 out:
 	json_decref(cadre);
 	json_decref(person);

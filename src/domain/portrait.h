@@ -26,7 +26,12 @@
  * total}, evaluations:[{year, quarter, round_id, total, rank, group_size,
  * grade, peer_group}], awards:[{kind, year, status}], breadth:{...},
  * chain_duties:[{id, kind, chain_id, chain, enterprise_id, enterprise, start_date, end_date,
- * tasks, outcomes}] (蹲链/挂链/赴链, latest first)}.
+ * tasks, outcomes}] (蹲链/挂链/赴链, latest first), problems:{total, closed_on_time,
+ * closed_late, open_overdue, open, returned, items:[up to 20, open overdue first:
+ * {id, enterprise, category, description, deadline, status, closed_date,
+ * late_kind, days_overdue}]}}; each evaluation also carries problems:{from,
+ * to, total, closed_on_time, closed_late, open_overdue, …} for the 进园助企
+ * problems that fell due in its quarter (src/domain/problem.h).
  * XZ_ERR_NOT_FOUND when the cadre is missing or out of scope. */
 enum xz_result portrait_cadre(struct engine_ctx *ctx, int64_t cadre_id, json_t **out);
 

@@ -12,6 +12,7 @@
 #include "auth/auth.h"
 #include "core/buf.h"
 #include "core/util.h"
+#include "core/valid.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -79,24 +80,100 @@ static const struct wf_step *find_step(const struct workflow *w, const char *act
 	return NULL;
 }
 
-static enum xz_result write_step(struct engine_ctx *ctx, const struct entity *e, int64_t id,
-                                 int64_t version, const struct wf_step *step, const char *comment)
+/* The step's input from the request body: present, and of the field's
+ * type (one of an enum's values, a date, a number in range, text within its
+ * length). false with a detail on the field otherwise. */
+static bool check_input(struct engine_ctx *ctx, const struct wf_step *step,
+                        const struct field *f, json_t *v)
 {
-	char now[32], sql[256];
+	const char *s = json_string_value(v);
+	if (!v || json_is_null(v) || (s && !*s)) {
+		model_error(&ctx->errs, f->name, "required", "“%s”须填写%s", step->label, f->label);
+		return false;
+	}
+	switch (f->type) {
+	case FT_ENUM:
+		for (const char *const *e = f->enum_values; s && e && *e; e++)
+			if (!strcmp(*e, s))
+				return true;
+		{
+			char vals[256] = "";
+			size_t used = 0;
+			for (const char *const *e = f->enum_values; e && *e; e++) {
+				int w = snprintf(vals + used, sizeof(vals) - used, "%s%s", used ? "、" : "",
+				                 *e);
+				if (w < 0 || (size_t)w >= sizeof(vals) - used)
+					break;
+				used += (size_t)w;
+			}
+			model_error(&ctx->errs, f->name, "invalid_enum", "%s应为：%s", f->label, vals);
+		}
+		return false;
+	case FT_DATE:
+		if (s && valid_date(s))
+			return true;
+		model_error(&ctx->errs, f->name, "invalid_date", "%s应为日期（YYYY-MM-DD）", f->label);
+		return false;
+	case FT_INT:
+	case FT_DECIMAL: {
+		double d = json_number_value(v);
+		if (json_is_number(v) && (f->type == FT_DECIMAL || json_is_integer(v)) &&
+		    (f->min >= f->max || (d >= f->min && d <= f->max)))
+			return true;
+		model_error(&ctx->errs, f->name, "invalid_number", "%s应为%s数字", f->label,
+		            f->min < f->max ? "范围内的" : "");
+		return false;
+	}
+	default:
+		if (s && util_utf8_len(s) <= (size_t)(f->max_len ? f->max_len : 200))
+			return true;
+		model_error(&ctx->errs, f->name, "invalid_text", "%s应为不超过%d字的文字", f->label,
+		            f->max_len ? f->max_len : 200);
+		return false;
+	}
+}
+
+static enum xz_result write_step(struct engine_ctx *ctx, const struct entity *e, int64_t id,
+                                 int64_t version, const struct wf_step *step, const char *comment,
+                                 json_t *input)
+{
+	char now[32], today[16];
 	struct store_stmt *st = NULL;
+	struct buf sql = BUF_INIT;
 	util_now_iso(now, sizeof(now));
+	util_today(today, sizeof(today));
 	/* identifiers from the descriptor; values bound */
-	snprintf(sql, sizeof(sql),
-	         "UPDATE %s SET %s = ?, version = version + 1, updated_at = ? WHERE id = ? AND"
-	         " version = ?",
-	         e->table, e->workflow->field);
-	enum xz_result r = store_prepare(ctx->db, sql, &st);
+	buf_printf(&sql, "UPDATE %s SET %s = ?", e->table, e->workflow->field);
+	if (step->input)
+		buf_printf(&sql, ", %s = ?", step->input);
+	if (step->stamp)
+		buf_printf(&sql, ", %s = ?", step->stamp);
+	if (step->comment_to)
+		buf_printf(&sql, ", %s = ?", step->comment_to);
+	if (step->clear)
+		buf_printf(&sql, ", %s = NULL", step->clear);
+	buf_puts(&sql, ", version = version + 1, updated_at = ? WHERE id = ? AND version = ?");
+	enum xz_result r = store_prepare(ctx->db, buf_cstr(&sql), &st);
+	buf_free(&sql);
 	if (r)
 		return r;
-	store_bind_text(st, 1, step->to);
-	store_bind_text(st, 2, now);
-	store_bind_int(st, 3, id);
-	store_bind_int(st, 4, version);
+	int idx = 1;
+	store_bind_text(st, idx++, step->to);
+	if (step->input) {
+		if (json_is_integer(input))
+			store_bind_int(st, idx++, json_integer_value(input));
+		else if (json_is_number(input))
+			store_bind_double(st, idx++, json_number_value(input));
+		else
+			store_bind_text(st, idx++, json_string_value(input));
+	}
+	if (step->stamp)
+		store_bind_text(st, idx++, today);
+	if (step->comment_to)
+		store_bind_text(st, idx++, comment && *comment ? comment : NULL);
+	store_bind_text(st, idx++, now);
+	store_bind_int(st, idx++, id);
+	store_bind_int(st, idx++, version);
 	r = store_step(st) == STORE_DONE ? XZ_OK : store_stmt_result(st);
 	store_finalize(st);
 	if (!r && store_changes(ctx->db) != 1)
@@ -133,6 +210,10 @@ static enum xz_result write_step(struct engine_ctx *ctx, const struct entity *e,
 	json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:s?}", "action", step->action, "label",
 	                      step->label, "from", step->from, "to", step->to, "comment",
 	                      comment && *comment ? comment : NULL);
+	if (step->input)
+		json_object_set(d, step->input, input);
+	if (step->stamp)
+		json_object_set_new(d, step->stamp, json_string(today));
 	r = audit_write(ctx->db, ctx->actor, "transition", e->name, id, "ok", d);
 	json_decref(d);
 	return r;
@@ -141,6 +222,13 @@ static enum xz_result write_step(struct engine_ctx *ctx, const struct entity *e,
 enum xz_result engine_transition(struct engine_ctx *ctx, const struct entity *e, int64_t id,
                                  const char *action, const char *comment, int64_t version,
                                  json_t **out)
+{
+	return engine_transition_input(ctx, e, id, action, comment, version, NULL, out);
+}
+
+enum xz_result engine_transition_input(struct engine_ctx *ctx, const struct entity *e, int64_t id,
+                                       const char *action, const char *comment,
+                                       int64_t version, json_t *body, json_t **out)
 {
 	json_t *row = NULL;
 	*out = NULL;
@@ -200,13 +288,18 @@ enum xz_result engine_transition(struct engine_ctx *ctx, const struct entity *e,
 		r = XZ_ERR_VALIDATION;
 		goto fail;
 	}
+	json_t *input = step->input ? json_object_get(body, step->input) : NULL;
+	if (step->input && !check_input(ctx, step, model_field(e, step->input), input)) {
+		r = XZ_ERR_VALIDATION;
+		goto fail;
+	}
 	if (version > 0 && version != current) {
 		snprintf(ctx->message, sizeof(ctx->message), "该%s已被他人修改，请刷新后再办理",
 		         e->label);
 		r = XZ_ERR_CONFLICT;
 		goto fail;
 	}
-	if ((r = write_step(ctx, e, id, current, step, comment)))
+	if ((r = write_step(ctx, e, id, current, step, comment, input)))
 		goto fail;
 	json_decref(row);
 	row = NULL;

@@ -23,6 +23,15 @@ enum xz_result engine_transition(struct engine_ctx *ctx, const struct entity *e,
                                  const char *action, const char *comment, int64_t version,
                                  json_t **out);
 
+/* engine_transition() for a step that declares an input (struct wf_step):
+ * its value is body's member named after the field, required and checked
+ * against the field (XZ_ERR_VALIDATION with a detail on that field); body
+ * may be NULL for steps without one. The step's stamp, comment_to and clear
+ * fields are written with the state. */
+enum xz_result engine_transition_input(struct engine_ctx *ctx, const struct entity *e, int64_t id,
+                                       const char *action, const char *comment,
+                                       int64_t version, json_t *body, json_t **out);
+
 /* The steps taken on row id, oldest first: [{ts, action, label, from, to,
  * username, role, comment}]. XZ_ERR_NOT_FOUND as engine_get(). */
 enum xz_result engine_history(struct engine_ctx *ctx, const struct entity *e, int64_t id,

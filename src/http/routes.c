@@ -19,7 +19,9 @@
 #include "http/routes_admin.h"
 #include "http/routes_eval.h"
 #include "http/routes_training.h"
+#include "http/routes_recruit.h"
 #include "http/routes_org.h"
+#include "http/routes_problem.h"
 #include "http/routes_security.h"
 
 #include <stdlib.h>
@@ -529,7 +531,7 @@ static enum xz_result h_reveal(struct request *req)
 	return finish(req, &c, engine_reveal(&c.ctx, req->entity, req->id, field, &c.out));
 }
 
-/* A step of the entity's workflow: {action, comment?, version?}. */
+/* A step of the entity's workflow: {action, comment?, version?, <input field>?}. */
 static enum xz_result h_transition(struct request *req)
 {
 	json_t *body = NULL;
@@ -547,8 +549,10 @@ static enum xz_result h_transition(struct request *req)
 	}
 	struct entity_call c;
 	begin(req, &c);
-	r = engine_transition(&c.ctx, req->entity, req->id, json_string_value(action),
-	                      json_string_value(comment), json_integer_value(version), &c.out);
+	/* a step that declares an input reads it from the body by the field's name */
+	r = engine_transition_input(&c.ctx, req->entity, req->id, json_string_value(action),
+	                            json_string_value(comment), json_integer_value(version), body,
+	                            &c.out);
 	json_decref(body);
 	return finish(req, &c, r);
 }
@@ -829,6 +833,12 @@ const struct route http_routes[] = {
 	 0, "由百项攻坚项目生成攻坚成效分数"},
 	{"GET", "/api/v1/eval/yearly", eval_route_yearly, PERM_DATA_READ, 0,
 	 "季季评年度汇总（format=xlsx 导出）"},
+	{"GET", "/api/v1/recruit/kpis", recruit_route_kpis, PERM_DATA_READ, 0,
+	 "“531”引才：各类引才点计划数、在册数、本年有活动的点数与覆盖率，各点活动、签约与引进人才，各集群引进人才（year）"},
+	{"GET", "/api/v1/recruit/map", recruit_route_map, PERM_DATA_READ, 0,
+	 "“531”引才地图：有坐标的引才点（无坐标的国内点按城市代码取城市中心）及其指标（year）"},
+	{"GET", "/api/v1/onemap", onemap_route_view, PERM_DATA_READ, 0,
+	 "一张图：全市各集群、集群各产业链、产业链各企业的营收、企业、人才、需求、组织、蹲挂赴链、问题（level=city|cluster|chain, id）"},
 	{"GET", "/api/v1/dashboard/overview", h_overview, PERM_DATA_READ, 0, "首页概览：各类数据量与集群指标"},
 	{"GET", "/api/v1/chain/:id/tree", h_chain_tree, PERM_DATA_READ, 0,
 	 "产业链图谱：环节树及各环节企业"},
@@ -852,6 +862,15 @@ const struct route http_routes[] = {
 	 "百项攻坚干部配置：应用已保存的方案（写入项目干部；已应用或已过期时拒绝）"},
 	{"GET", "/api/v1/project/ledger", h_project_ledger, PERM_DATA_READ, 0,
 	 "百项攻坚项目台账：进度、逾期节点、已配干部（可用项目列表的筛选；overdue=1 只看逾期；format=xlsx 导出）"},
+	{"GET", "/api/v1/problem/ledger", problem_route_ledger, PERM_DATA_READ, 0,
+	 "进园助企问题台账：逾期在前，办结率、平均办结天数、满意度，按地区、产业链、责任单位、类别汇总"
+	 "（region_id, chain_id, resp_unit, category, status, owner_cadre_id, visit_id, from, to,"
+	 " overdue=1）"},
+	{"GET", "/api/v1/problem/ledger.xlsx", problem_route_ledger_xlsx, PERM_DATA_READ, 0,
+	 "导出进园助企问题台账（打印版式：标题、中文列名、汇总行；筛选同台账）"},
+	{"GET", "/api/v1/service_request/board", service_route_board, PERM_DATA_READ, 0,
+	 "人才服务看板：按类别和承办单位的在办、逾期、平均办理天数，逾期清单（kind, handler_unit,"
+	 " from, to）"},
 	{"GET", "/api/v1/org/tree", org_route_tree, PERM_DATA_READ, 0,
 	 "组织体系树：全部党组织按属地（hierarchy=territory）或链上（hierarchy=chain）隶属排列（region 限定区划）"},
 	{"GET", "/api/v1/org/:id/subtree", org_route_subtree, PERM_DATA_READ, 0,
@@ -897,7 +916,7 @@ const struct route http_routes[] = {
 	{"GET", "/api/v1/:entity/:id", h_get, PERM_ENTITY_READ, ROUTE_ENTITY, "查看"},
 	{"PATCH", "/api/v1/:entity/:id", h_update, PERM_ENTITY_WRITE, ROUTE_ENTITY, "修改"},
 	{"POST", "/api/v1/:entity/:id/transition", h_transition, PERM_ENTITY_WRITE, ROUTE_ENTITY,
-	 "办理流程的一步：提交、审核、批准、退回修改等（{action, comment, version}）"},
+	 "办理流程的一步：提交、审核、批准、退回修改等（{action, comment, version}；回访等步骤另带所录字段，如 satisfaction）"},
 	{"GET", "/api/v1/:entity/:id/history", h_history, PERM_ENTITY_READ, ROUTE_ENTITY,
 	 "办理记录：每一步的操作、办理人、意见和时间"},
 	{"GET", "/api/v1/:entity/:id/reveal", h_reveal, PERM_PII_REVEAL, ROUTE_ENTITY,

@@ -694,12 +694,13 @@ static const struct field problem_fields[] = {
  * again by someone other than the handler, who records the enterprise's
  * satisfaction; an unsatisfied enterprise sends it back to handling. */
 static const struct wf_step problem_steps[] = {
-	{"accept", "受理", "待受理", "办理中", "admin", 0},
+	{"accept", "受理", "待受理", "办理中", "admin", 0, .stamp = "accepted_date"},
 	{"return", "退回", "待受理", "已退回", "admin", WF_COMMENT},
 	{"resubmit", "重新提交", "已退回", "待受理", "admin,operator", 0},
-	{"close", "办结", "办理中", "已办结", "admin,operator", WF_COMMENT},
-	{"revisit", "回访", "已办结", "已回访", "admin", WF_OTHER_USER},
-	{"reopen", "重新办理", "已办结", "办理中", "admin", WF_COMMENT},
+	{"close", "办结", "办理中", "已办结", "admin,operator", WF_COMMENT, .stamp = "closed_date",
+	 .comment_to = "result"},
+	{"revisit", "回访", "已办结", "已回访", "admin", WF_OTHER_USER, .input = "satisfaction"},
+	{"reopen", "重新办理", "已办结", "办理中", "admin", WF_COMMENT, .clear = "closed_date"},
 };
 
 static const struct workflow problem_flow = {
@@ -769,10 +770,11 @@ static const struct field service_request_fields[] = {
 };
 
 static const struct wf_step service_steps[] = {
-	{"accept", "受理", "待受理", "办理中", "admin,operator", 0},
+	{"accept", "受理", "待受理", "办理中", "admin,operator", 0, .stamp = "accepted_date"},
 	{"return", "退回", "待受理", "已退回", "admin,operator", WF_COMMENT},
 	{"resubmit", "重新提交", "已退回", "待受理", "admin,operator", 0},
-	{"close", "办结", "办理中", "已办结", "admin,operator", WF_COMMENT},
+	{"close", "办结", "办理中", "已办结", "admin,operator", WF_COMMENT, .stamp = "closed_date",
+	 .comment_to = "result"},
 };
 
 static const struct workflow service_flow = {
@@ -889,16 +891,16 @@ const struct entity model_entities[] = {
 	 PERM_DATA_READ, PERM_DATA_WRITE, NULL},
 	{"problem", "problem", "问题台账", "台账", problem_fields, COUNT(problem_fields), NULL, 0,
 	 E_SOFT_DELETE, "description", "deadline", "enterprise_id.region_id", PERM_DATA_READ,
-	 PERM_DATA_WRITE, NULL, .workflow = &problem_flow},
+	 PERM_DATA_WRITE, problem_validate, .workflow = &problem_flow},
 	{"source_point", "source_point", "引才点", "人才", source_point_fields,
 	 COUNT(source_point_fields), source_point_links, COUNT(source_point_links), E_SOFT_DELETE,
-	 "name", "id", NULL, PERM_DATA_READ, PERM_DATA_WRITE, NULL},
+	 "name", "id", NULL, PERM_DATA_READ, PERM_DATA_WRITE, recruit_point_validate},
 	{"recruit_event", "recruit_event", "招才引智活动", "人才", recruit_event_fields,
 	 COUNT(recruit_event_fields), NULL, 0, E_SOFT_DELETE, "title", "-event_date", NULL,
-	 PERM_DATA_READ, PERM_DATA_WRITE, NULL},
+	 PERM_DATA_READ, PERM_DATA_WRITE, recruit_event_validate},
 	{"service_request", "service_request", "人才服务", "人才", service_request_fields,
 	 COUNT(service_request_fields), NULL, 0, E_SOFT_DELETE, "detail", "-submitted_date",
-	 "talent_id.person_id.region_id", PERM_DATA_READ, PERM_DATA_WRITE, NULL,
+	 "talent_id.person_id.region_id", PERM_DATA_READ, PERM_DATA_WRITE, service_request_validate,
 	 .workflow = &service_flow},
 	{"audit_log", "audit_log", "审计日志", "系统", audit_fields, COUNT(audit_fields), NULL, 0,
 	 E_READONLY | E_NO_TIMESTAMPS, "action", "-id", NULL, PERM_AUDIT_READ, PERM_NONE, NULL},

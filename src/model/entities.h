@@ -58,6 +58,28 @@ void evaluation_score_validate(const struct entity *e, struct store *db, long lo
 bool evaluation_frozen(const struct entity *e, struct store *db, json_t *row, const char *what,
                        char *msg, size_t n);
 
+/* 进园助企大走访 (src/domain/problem.c): a problem's deadline is not before
+ * its found date, its visit (when named) visited the same enterprise, and
+ * an empty chain_id takes the enterprise's chain when its segments lie on
+ * exactly one. Talent services (src/domain/service.c): an empty promised
+ * date is the submitted date plus the kind's promised days (service.h), a
+ * promised date never precedes the submitted one, an amount only for
+ * 人才金融. */
+void problem_validate(const struct entity *e, struct store *db, long long id, json_t *row,
+                      struct model_errors *errs);
+void service_request_validate(const struct entity *e, struct store *db, long long id,
+                              json_t *row, struct model_errors *errs);
+
+/* 531 recruitment (src/domain/recruit.c): a point names its country (海外区域)
+ * or city (国内城市), a domestic city code is a 6-digit GB/T 2260 code,
+ * coordinates come in pairs, and a point is not set up after its events; an
+ * event's signed talents and projects are no more than its participants,
+ * and it is not dated before its point was set up. */
+void recruit_point_validate(const struct entity *e, struct store *db, long long id, json_t *row,
+                            struct model_errors *errs);
+void recruit_event_validate(const struct entity *e, struct store *db, long long id, json_t *row,
+                            struct model_errors *errs);
+
 /* The party-organization network (src/domain/org.c): no cycle through
  * parent_id nor through chain_org_id (nor an alliance's 党组织 members);
  * chain_org_id names an 产业链党委 or 党建联盟; an 产业链党委 names its chain;

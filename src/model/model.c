@@ -151,6 +151,55 @@ static bool is_state(const struct field *f, const char *s)
 	return false;
 }
 
+/* A field a step writes besides the state: it exists, is read-only (only
+ * the step sets it), is not the state field, and has the type its role
+ * asks for (a date stamp, a text comment; an input of a type the step can
+ * check: enum, text, date, integer, decimal). */
+static int check_step_field(const struct entity *e, const struct workflow *w,
+                            const struct wf_step *st, const char *name, const char *what)
+{
+	if (!name)
+		return 0;
+	const struct field *f = model_field(e, name);
+	if (!f || !strcmp(name, w->field) || !(f->flags & F_READONLY)) {
+		fprintf(stderr, "descriptor %s: workflow step %s: %s %s is not a read-only field\n",
+		        e->name, st->action, what, name);
+		return 1;
+	}
+	bool ok = true;
+	if (!strcmp(what, "stamp"))
+		ok = f->type == FT_DATE;
+	else if (!strcmp(what, "comment_to"))
+		ok = f->type == FT_TEXT;
+	else if (!strcmp(what, "input"))
+		ok = f->type == FT_ENUM || f->type == FT_TEXT || f->type == FT_DATE ||
+		     f->type == FT_INT || f->type == FT_DECIMAL;
+	if (!ok) {
+		fprintf(stderr, "descriptor %s: workflow step %s: %s %s has the wrong type\n", e->name,
+		        st->action, what, name);
+		return 1;
+	}
+	return 0;
+}
+
+static int check_step_fields(const struct entity *e, const struct workflow *w,
+                             const struct wf_step *st)
+{
+	int bad = check_step_field(e, w, st, st->input, "input") +
+	          check_step_field(e, w, st, st->stamp, "stamp") +
+	          check_step_field(e, w, st, st->comment_to, "comment_to") +
+	          check_step_field(e, w, st, st->clear, "clear");
+	/* a comment copied into the row must be there to copy */
+	if (st->comment_to && !(st->flags & WF_COMMENT))
+		bad += problem(e, "workflow step copies a comment it does not require", st->action);
+	const char *set[] = {st->input, st->stamp, st->comment_to, st->clear};
+	for (size_t a = 0; a < 4; a++)
+		for (size_t b = a + 1; b < 4; b++)
+			if (set[a] && set[b] && !strcmp(set[a], set[b]))
+				bad += problem(e, "workflow step writes a field twice", set[a]);
+	return bad;
+}
+
 /* The state field is a read-only enum and every step joins two of its
  * states; an action code appears once per state it starts from. */
 static int check_workflow(const struct entity *e)
@@ -171,6 +220,7 @@ static int check_workflow(const struct entity *e)
 		for (size_t k = i + 1; k < w->nsteps; k++)
 			if (!strcmp(st->action, w->steps[k].action) && !strcmp(st->from, w->steps[k].from))
 				bad += problem(e, "workflow step repeated", st->action);
+		bad += check_step_fields(e, w, st);
 	}
 	return bad;
 }
@@ -241,7 +291,9 @@ int model_check(void)
 	return bad;
 }
 
-static json_t *workflow_json(const struct workflow *w)
+static json_t *field_json(const struct field *f);
+
+static json_t *workflow_json(const struct entity *e, const struct workflow *w)
 {
 	json_t *steps = json_array();
 	for (size_t i = 0; i < w->nsteps; i++) {
@@ -252,17 +304,30 @@ static json_t *workflow_json(const struct workflow *w)
 		char *save = NULL;
 		for (char *r = strtok_r(buf, ",", &save); r; r = strtok_r(NULL, ",", &save))
 			json_array_append_new(roles, json_string(r));
-		json_array_append_new(
-		        steps, json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:b}", "action", st->action,
+		json_t *step = json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:b}", "action", st->action,
 		                         "label", st->label, "from", st->from, "to", st->to, "roles",
 		                         roles, "comment", !!(st->flags & WF_COMMENT), "other_user",
-		                         !!(st->flags & WF_OTHER_USER)));
+		                         !!(st->flags & WF_OTHER_USER));
+		/* what the step writes besides the state; the input as a field the
+		 * UI can render (label, type, enum values) */
+		if (st->input) {
+			json_t *in = field_json(model_field(e, st->input));
+			json_object_set_new(in, "required", json_true()); /* the step needs it */
+			json_object_set_new(step, "input", in);
+		}
+		if (st->stamp)
+			json_object_set_new(step, "stamp", json_string(st->stamp));
+		if (st->comment_to)
+			json_object_set_new(step, "comment_to", json_string(st->comment_to));
+		if (st->clear)
+			json_object_set_new(step, "clear", json_string(st->clear));
+		json_array_append_new(steps, step);
 	}
 	json_t *editable = json_null();
 	if (w->editable) {
 		editable = json_array();
-		for (const char *const *e = w->editable; *e; e++)
-			json_array_append_new(editable, json_string(*e));
+		for (const char *const *v = w->editable; *v; v++)
+			json_array_append_new(editable, json_string(*v));
 	}
 	return json_pack("{s:s, s:o, s:o}", "field", w->field, "steps", steps, "editable", editable);
 }
@@ -321,7 +386,7 @@ json_t *model_to_json(void)
 		                       fields, "links", links));
 		if (e->workflow)
 			json_object_set_new(json_array_get(arr, json_array_size(arr) - 1), "workflow",
-			                    workflow_json(e->workflow));
+			                    workflow_json(e, e->workflow));
 	}
 	return arr;
 }

@@ -140,6 +140,21 @@ struct wf_step {
 	const char *from, *to;
 	const char *roles; /* comma-separated role names that may take it */
 	unsigned flags;    /* enum wf_flag */
+	/* What else the step writes into the row, all optional (NULL: nothing),
+	 * each a field of the entity, checked by model_check():
+	 * input   — a read-only field the step sets from the request body's member
+	 *           of the same name, required and checked against the field's type
+	 *           (an enum's values): 回访 records the enterprise's satisfaction;
+	 * stamp   — a read-only date field set to the current date (UTC+8, the
+	 *           test clock in test builds) when the step is taken: 受理日期;
+	 * comment_to — a read-only text field the step's comment is copied into:
+	 *           办结 keeps its comment as the 办理结果;
+	 * clear   — a read-only field emptied by the step: 重新办理 clears the
+	 *           办结日期. */
+	const char *input;
+	const char *stamp;
+	const char *comment_to;
+	const char *clear;
 };
 
 struct workflow {

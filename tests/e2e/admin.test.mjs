@@ -89,8 +89,8 @@ describe('web UI as the city-wide administrator', () => {
     const expected = ['首页']
     // purpose-built pages come first in their work area and stand in for the
     // generic lists they replace (src/lib/menu.js SPECIAL_PAGES)
-    const special = { 产业链: ['产业链图谱'], 人才: ['紧缺人才目录', '人岗匹配'], 干部: ['干部配备', '攻坚台账', '岗位推荐', '季季评', '干部培训', '琢璞计划'], 组织: ['组织体系', '产业链健康卡'] }
-    const replaced = new Set(['catalog', 'catalog_entry', 'staffing_plan', 'eval_subject', 'eval_score'])
+    const special = { 产业链: ['一张图', '产业链图谱'], 人才: ['紧缺人才目录', '人岗匹配', '“531”引才地图', '人才服务'], 干部: ['干部配备', '攻坚台账', '岗位推荐', '季季评', '干部培训', '琢璞计划'], 组织: ['组织体系', '产业链健康卡'], 台账: ['问题台账'] }
+    const replaced = new Set(['catalog', 'catalog_entry', 'staffing_plan', 'eval_subject', 'eval_score', 'problem', 'service_request'])
     for (const g of groups) {
       expected.push(...(special[g] || []))
       expected.push(...meta.entities.filter((e) => e.group === g && !replaced.has(e.name)).map((e) => e.label))

@@ -68,6 +68,31 @@ const routes = [
         props: true,
         meta: { title: '产业链健康卡', perm: 'data.read' },
       },
+      {
+        path: 'problems',
+        name: 'problems',
+        component: () => import('./pages/ProblemLedgerPage.vue'),
+        meta: { title: '问题台账', perm: 'data.read' },
+      },
+      {
+        path: 'services',
+        name: 'services',
+        component: () => import('./pages/ServicePage.vue'),
+        meta: { title: '人才服务', perm: 'data.read' },
+      },
+      // loaded on first visit: the map data and chart types stay out of the main bundle
+      {
+        path: 'recruit',
+        name: 'recruit',
+        component: () => import('./pages/RecruitPage.vue'),
+        meta: { title: '“531”引才地图', perm: 'data.read' },
+      },
+      {
+        path: 'onemap',
+        name: 'onemap',
+        component: () => import('./pages/OneMapPage.vue'),
+        meta: { title: '一张图', perm: 'data.read' },
+      },
       { path: 'e/:entity', name: 'entity', component: EntityPage, props: true },
       // 三权分立: the pages of the three administrator roles
       { path: 'admin/users', name: 'admin-users', component: UsersPage, meta: { title: '用户管理', perm: 'user.admin' } },

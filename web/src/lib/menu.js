@@ -20,6 +20,15 @@ export const GROUP_ICONS = {
 // read exist and the user may read them. `replaces`: entities whose generic
 // list the page stands in for in the menu (still reachable at /e/<name>).
 export const SPECIAL_PAGES = [
+  // 一张图 is a page of its own, not a tab of 首页: it drills city → cluster →
+  // chain → enterprise with the level in the URL (back button, shared links),
+  // and 首页 stays the quick 465 overview every reader lands on
+  {
+    path: '/onemap',
+    label: '一张图',
+    group: '产业链',
+    needs: ['cluster', 'chain', 'enterprise', 'talent', 'need'],
+  },
   { path: '/chains', label: '产业链图谱', group: '产业链', needs: ['chain', 'segment', 'enterprise'] },
   {
     path: '/catalog',
@@ -29,6 +38,12 @@ export const SPECIAL_PAGES = [
     replaces: ['catalog', 'catalog_entry'],
   },
   { path: '/match', label: '人岗匹配', group: '人才', needs: ['need', 'talent'] },
+  {
+    path: '/recruit',
+    label: '“531”引才地图',
+    group: '人才',
+    needs: ['source_point', 'recruit_event'],
+  },
   {
     path: '/staffing',
     label: '干部配备',
@@ -56,6 +71,15 @@ export const SPECIAL_PAGES = [
   // the health card per chain is also opened from 产业链图谱
   { path: '/orgs', label: '组织体系', group: '组织', needs: ['org', 'org_link', 'study_session'] },
   { path: '/chain-health', label: '产业链健康卡', group: '组织', needs: ['chain', 'org', 'chain_duty'] },
+  // 进园助企大走访: the problem ledger stands in for the generic problem list
+  { path: '/problems', label: '问题台账', group: '台账', needs: ['problem'], replaces: ['problem'] },
+  {
+    path: '/services',
+    label: '人才服务',
+    group: '人才',
+    needs: ['service_request', 'talent'],
+    replaces: ['service_request'],
+  },
 ]
 
 // The pages of the three separated administrator roles (三权分立), each
