@@ -23,6 +23,10 @@
  * key=value lines for bench/engine_match.
  *
  * usage: match_bench DIR TALENTS QUERIES PEER_QUERIES K [PG_CONNINFO]
+ * BENCH_CHECK_ALL=1: every query is checked against the exhaustive scan
+ * (top k and total), not only the peer queries; BENCH_MATCH_REUSE=1 (for
+ * development): a database this program left in DIR with the same talents
+ * is used as it is.
  */
 #include "core/mem.h"
 #include "domain/match.h"
@@ -446,13 +450,17 @@ static void offer(struct hit *top, int k, int *n, struct hit h)
 	top[i] = h;
 }
 
-static int exhaustive(const struct query *q, int k, struct hit *top)
+/* the top k into top (returns how many), and in *total how many talents score */
+static int exhaustive(const struct query *q, int k, struct hit *top, long long *total)
 {
 	int n = 0;
+	*total = 0;
 	for (int t = 0; t < D.nt; t++) {
 		double sc;
-		if (score(q, t, &sc))
+		if (score(q, t, &sc)) {
+			(*total)++;
 			offer(top, k, &n, (struct hit){sc, t + 1});
+		}
 	}
 	return n;
 }
@@ -686,7 +694,8 @@ static int pg_query(PGconn *pg, const struct query *q, const struct rel *rel, in
 
 /* ---- xinzhi ---- */
 
-static int xz_query(struct store *db, const struct query *q, int k, struct hit *top)
+static int xz_query(struct store *db, const struct query *q, int k, struct hit *top,
+                    long long *total)
 {
 	struct engine_ctx ctx;
 	json_t *out = NULL;
@@ -701,6 +710,7 @@ static int xz_query(struct store *db, const struct query *q, int k, struct hit *
 	}
 	json_t *items = json_object_get(out, "items");
 	int n = (int)json_array_size(items);
+	*total = json_integer_value(json_object_get(out, "total"));
 	for (int i = 0; i < n; i++) {
 		json_t *it = json_array_get(items, (size_t)i);
 		top[i] = (struct hit){json_real_value(json_object_get(it, "score")),
@@ -779,7 +789,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	t0 = now();
-	if (write_xinzhi(db))
+	/* BENCH_MATCH_REUSE=1 (development): a database this program wrote
+	 * before with the same sizes is used as it is */
+	int64_t have_t = 0, have_n = 0;
+	bool reuse = getenv("BENCH_MATCH_REUSE") && atoi(getenv("BENCH_MATCH_REUSE")) &&
+	             !store_query_int(db, "SELECT count(*) FROM talent", &have_t, 0, NULL) &&
+	             !store_query_int(db, "SELECT count(*) FROM need", &have_n, 0, NULL) &&
+	             have_t == nt && have_n >= nq; /* the first queries are the same */
+	if (reuse)
+		for (int i = 0; i < D.nq; i++)
+			D.q[i].need_id = i + 1;
+	else if (write_xinzhi(db))
 		return 1;
 	printf("xinzhi_db_s=%.1f\n", now() - t0);
 	fflush(stdout);
@@ -815,12 +835,13 @@ int main(int argc, char **argv)
 		}
 	double c0;
 	/* xinzhi: every query, after one warm-up pass over the peer queries */
+	long long *totals = xmalloc((size_t)nq * sizeof(*totals)), total;
 	for (int i = 0; i < np && i < 3; i++)
-		xz_query(db, &D.q[i], k, top);
+		xz_query(db, &D.q[i], k, top, &total);
 	for (int i = 0; i < nq; i++) {
 		t0 = now();
 		c0 = cpu_now();
-		ntop[i] = xz_query(db, &D.q[i], k, tops + (size_t)i * (size_t)k);
+		ntop[i] = xz_query(db, &D.q[i], k, tops + (size_t)i * (size_t)k, &totals[i]);
 		double dt = now() - t0;
 		if (ntop[i] < 0)
 			return 1;
@@ -831,15 +852,20 @@ int main(int argc, char **argv)
 	printf("xinzhi_done=1\n");
 	fflush(stdout);
 	int fails = 0;
-	/* exhaustive */
-	for (int i = 0; i < np; i++) {
+	/* exhaustive: the peer queries, or every query with BENCH_CHECK_ALL=1;
+	 * it also checks xinzhi's total */
+	int ncheck = getenv("BENCH_CHECK_ALL") && atoi(getenv("BENCH_CHECK_ALL")) ? nq : np;
+	for (int i = 0; i < ncheck; i++) {
 		t0 = now();
 		c0 = cpu_now();
-		int n = exhaustive(&D.q[i], k, ref);
+		int n = exhaustive(&D.q[i], k, ref, &total);
 		cpu[1][D.q[i].filter][nlat[1][D.q[i].filter]] = cpu_now() - c0;
-		lat[1][D.q[i].filter][nlat[1][D.q[i].filter]++] = each[i][1] = now() - t0;
-		if (!same(tops + (size_t)i * (size_t)k, ntop[i], ref, n)) {
-			fprintf(stderr, "match_bench: exhaustive and xinzhi differ\n");
+		lat[1][D.q[i].filter][nlat[1][D.q[i].filter]++] = now() - t0;
+		if (i < np)
+			each[i][1] = now() - t0;
+		if (!same(tops + (size_t)i * (size_t)k, ntop[i], ref, n) || total != totals[i]) {
+			fprintf(stderr, "match_bench: exhaustive and xinzhi differ (total %lld, xinzhi %lld)\n",
+			        total, totals[i]);
 			show("xinzhi", &D.q[i], tops + (size_t)i * (size_t)k, ntop[i]);
 			show("exhaustive", &D.q[i], ref, n);
 			fails++;

@@ -1,10 +1,11 @@
 /*
  * Matching talents to needs and needs to talents through the skill taxonomy
- * (match.c), served from an in-memory index kept current by the engine's
- * after-commit hook.
+ * (ranking in match.c), served from an in-memory index kept current by the
+ * engine's after-commit hook (match_index.c).
  *
  * Ownership: *out results belong to the caller (json_decref). The index is
- * one process-wide structure owned by match.c; match_reset() releases it.
+ * one process-wide structure owned by match_index.c; match_reset() releases
+ * it.
  */
 #ifndef XZ_MATCH_H
 #define XZ_MATCH_H

@@ -1,7 +1,9 @@
 /*
  * The matching index's fast path for needs (top_for_need in
- * src/domain/match.c) at a size where its machinery switches on: 4,000
- * talents written straight into the tables, with skills drawn so that the
+ * src/domain/match.c, the index in match_index.c) at a size where its
+ * machinery switches on: 4,000 talents written straight into the tables
+ * (and NTIE identical ones, so that the k-th score is a tie broken by id),
+ * with skills drawn so that the
  * commonest ones are held by more than a thirty-second of the pool (their
  * postings become bit sets) and the rarest by a few, a three-level
  * taxonomy, and filters by education, experience and region. Every top-k,
@@ -29,6 +31,7 @@
 #define NSKILL    60 /* 3 roots, 12 areas, 45 leaves */
 #define NTALENT   4000
 #define NEXTRA    40 /* talents added after the build */
+#define NTIE      30 /* identical talents holding need 1's skills */
 #define NNEED     40
 #define NDISTRICT 4
 #define NCHAIN    3
@@ -55,7 +58,7 @@ static struct {
 	struct store *db;
 	uint64_t rng;
 	int parent[NSKILL];
-	struct t_talent t[NTALENT + NEXTRA];
+	struct t_talent t[NTALENT + NTIE + NEXTRA];
 	int nt;
 	struct t_need q[NNEED];
 } F;
@@ -234,6 +237,18 @@ static int setup(void **state)
 		assert_int_equal(store_step(st), STORE_DONE);
 		store_finalize(st);
 	}
+	/* talents that all score alike for need 1, near its top */
+	for (int i = NTALENT; i < NTALENT + NTIE; i++) {
+		struct t_talent *t = &F.t[i];
+		t->n = F.q[0].n < 3 ? F.q[0].n : 3;
+		memcpy(t->skills, F.q[0].skills, (size_t)t->n * sizeof(int));
+		t->edu = 4;
+		t->exp = 15;
+		t->chain = F.q[0].chain;
+		t->district = (F.q[0].district + 1) % NDISTRICT;
+		write_talent(i, true);
+	}
+	F.nt = NTALENT + NTIE;
 	exec("COMMIT");
 	return 0;
 }
@@ -318,46 +333,67 @@ static int reference(int qi, int d, int k, struct hit *out, int *total)
 	return m;
 }
 
+/* need qi + 1's top k within district d (-1: all; -2: a region no talent
+ * is in) against the brute force */
+static void check_one(int qi, int d, int k)
+{
+	int total;
+	struct hit want[MATCH_MAX_K];
+	int n = d == -2 ? (total = 0) : reference(qi, d, k, want, &total);
+	char code[16];
+	snprintf(code, sizeof(code), d == -2 ? "329999" : "3202%02d", d + 1);
+	struct engine_ctx ctx;
+	json_t *res = NULL;
+	engine_ctx_init(&ctx, F.db, engine_system_actor());
+	assert_int_equal(match_for_need(&ctx, qi + 1, k, d != -1 ? code : NULL, &res), XZ_OK);
+	json_t *items = json_object_get(res, "items");
+	int got_total = (int)json_integer_value(json_object_get(res, "total"));
+	if ((int)json_array_size(items) != n || got_total != total)
+		fprintf(stderr, "need %d district %d: %zu items, total %d; want %d, %d\n",
+		        qi + 1, d, json_array_size(items), got_total, n, total);
+	assert_int_equal(json_array_size(items), n);
+	assert_int_equal(got_total, total);
+	for (int i = 0; i < n; i++) {
+		json_t *it = json_array_get(items, (size_t)i);
+		int64_t id = json_integer_value(json_object_get(it, "id"));
+		double sc = json_real_value(json_object_get(it, "score"));
+		if (id != want[i].id || sc != want[i].score)
+			fprintf(stderr, "need %d district %d rank %d: %lld/%.4f want %lld/%.4f\n",
+			        qi + 1, d, i, (long long)id, sc, (long long)want[i].id,
+			        want[i].score);
+		assert_int_equal(id, want[i].id);
+		assert_true(sc == want[i].score);
+	}
+	json_decref(res);
+	engine_ctx_free(&ctx);
+}
+
 static void check_all(void)
 {
 	for (int qi = 0; qi < NNEED; qi++)
-		for (int d = -1; d < NDISTRICT; d += 2) {
-			int k = 1 + (qi * 7 + d + 1) % 25, total;
-			struct hit want[25];
-			int n = reference(qi, d, k, want, &total);
-			char code[16];
-			snprintf(code, sizeof(code), "3202%02d", d + 1);
-			struct engine_ctx ctx;
-			json_t *res = NULL;
-			engine_ctx_init(&ctx, F.db, engine_system_actor());
-			assert_int_equal(match_for_need(&ctx, qi + 1, k, d >= 0 ? code : NULL, &res), XZ_OK);
-			json_t *items = json_object_get(res, "items");
-			int got_total = (int)json_integer_value(json_object_get(res, "total"));
-			if ((int)json_array_size(items) != n || got_total != total)
-				fprintf(stderr, "need %d district %d: %zu items, total %d; want %d, %d\n",
-				        qi + 1, d, json_array_size(items), got_total, n, total);
-			assert_int_equal(json_array_size(items), n);
-			assert_int_equal(got_total, total);
-			for (int i = 0; i < n; i++) {
-				json_t *it = json_array_get(items, (size_t)i);
-				int64_t id = json_integer_value(json_object_get(it, "id"));
-				double sc = json_real_value(json_object_get(it, "score"));
-				if (id != want[i].id || sc != want[i].score)
-					fprintf(stderr, "need %d district %d rank %d: %lld/%.4f want %lld/%.4f\n",
-					        qi + 1, d, i, (long long)id, sc, (long long)want[i].id,
-					        want[i].score);
-				assert_int_equal(id, want[i].id);
-				assert_true(sc == want[i].score);
-			}
-			json_decref(res);
-			engine_ctx_free(&ctx);
-		}
+		for (int d = -1; d < NDISTRICT; d += 2)
+			check_one(qi, d, 1 + (qi * 7 + d + 1) % 25);
+}
+
+/* ties at the k-th score, k beyond the candidates, a region nobody is in */
+static void check_edges(void)
+{
+	static const int ks[] = {1, 2, 5, 10, 29, 30, 31, 45, MATCH_MAX_K};
+	for (size_t i = 0; i < sizeof(ks) / sizeof(ks[0]); i++)
+		for (int d = -1; d < NDISTRICT; d++)
+			check_one(0, d, ks[i]);
+	for (int qi = 1; qi < NNEED; qi += 7) {
+		check_one(qi, -2, 10);
+		for (int d = 0; d < NDISTRICT; d++)
+			check_one(qi, d, MATCH_MAX_K);
+	}
 }
 
 static void test_as_built(void **state)
 {
 	(void)state;
 	check_all();
+	check_edges();
 }
 
 /* rows change behind the index; the hook queues them as the engine would */
@@ -393,7 +429,7 @@ static void test_after_changes(void **state)
 				match_entity_changed(te, i + 1, t->gone ? CHANGE_DELETE : CHANGE_UPDATE);
 				break;
 			default: /* a new talent, while there is room */
-				if (F.nt < NTALENT + NEXTRA) {
+				if (F.nt < NTALENT + NTIE + NEXTRA) {
 					new_talent(F.nt);
 					write_talent(F.nt, true);
 					match_entity_changed(te, F.nt + 1, CHANGE_CREATE);
@@ -403,7 +439,20 @@ static void test_after_changes(void **state)
 			}
 		}
 		check_all();
+		check_edges();
 	}
+	/* the tied talents leave, then everything is read afresh: what was
+	 * re-read one by one is now in the bit sets */
+	const struct entity *te2 = model_find("talent");
+	for (int i = NTALENT; i < NTALENT + NTIE; i += 2) {
+		F.t[i].gone = true;
+		write_talent(i, false);
+		match_entity_changed(te2, i + 1, CHANGE_DELETE);
+	}
+	check_edges();
+	match_reset();
+	check_all();
+	check_edges();
 }
 
 int main(void)
