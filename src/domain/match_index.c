@@ -19,6 +19,7 @@
 #include "core/mem.h"
 #include "domain/match_impl.h"
 #include "domain/taxonomy.h"
+#include "engine/changes.h"
 #include "model/entities.h"
 
 #include <jansson.h>
@@ -708,8 +709,30 @@ static bool needs_refresh(void)
 	return v;
 }
 
+/* The writes of other server processes over the same database reach the
+ * index through the change feed (engine/changes.h): before deciding whether
+ * the index is current, the rows after the cursor go to the same queue as
+ * this process's own writes. The cursor starts before the first build reads
+ * the data, so nothing committed in between is missed. */
+static pthread_mutex_t feed_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct change_cursor feed;
+static bool feed_started;
+
+static enum xz_result follow_feed(struct store *db)
+{
+	pthread_mutex_lock(&feed_lock);
+	enum xz_result r = feed_started ? changes_poll(db, &feed) : changes_start(db, &feed);
+	if (!r)
+		feed_started = true;
+	pthread_mutex_unlock(&feed_lock);
+	return r;
+}
+
 enum xz_result match_lock_current(struct store *db)
 {
+	enum xz_result fr = follow_feed(db);
+	if (fr)
+		return fr;
 	pthread_rwlock_rdlock(&g->lock);
 	if (!needs_refresh())
 		return XZ_OK;
@@ -739,6 +762,9 @@ void match_reset(void)
 	g->queue_stale = g->stale = false;
 	pthread_mutex_unlock(&g->queue_lock);
 	drop_index();
+	pthread_mutex_lock(&feed_lock);
+	feed_started = false;
+	pthread_mutex_unlock(&feed_lock);
 	pthread_rwlock_unlock(&g->lock);
 	match_query_release();
 }
