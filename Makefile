@@ -4,7 +4,7 @@ JOBS   ?= $(shell nproc)
 DB     ?= xinzhi.db
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all bootstrap build build-asan run test test-reliability test-valgrind bench clean web
+.PHONY: all bootstrap build build-asan run test test-reliability test-valgrind bench clean web fuzz
 
 all: build
 
@@ -34,6 +34,13 @@ test: build-asan
 test-reliability: build-asan
 	@cd tests/api && XINZHI_BIN=$(CURDIR)/build-asan/xinzhi XINZHI_CRASH_ROUNDS=$${XINZHI_CRASH_ROUNDS:-500} \
 		node --test --test-reporter=spec crash.test.mjs diskfull.test.mjs
+
+# libFuzzer harnesses (clang) for FUZZ_SECONDS each (default 60); FUZZ_MERGE=1 keeps new
+# inputs in fuzz/corpus/; see fuzz/run and docs/reliability.md.
+fuzz: bootstrap
+	@cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DXZ_FUZZ=ON >/dev/null
+	@cmake --build build-fuzz -j $(JOBS) --target fuzzers
+	@fuzz/run
 
 # The API suite with every server and CLI run under valgrind's memcheck (a
 # build without ASan, with the test hooks); slow: about an hour.

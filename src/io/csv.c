@@ -306,7 +306,11 @@ static enum xz_result next_chunk(struct csv_reader *r, const unsigned char **dat
 		}
 		*data = r->raw;
 		*len = (size_t)k;
-		*last = *len < TABLE_CHUNK;
+		/* a file of exactly n chunks ends with a full one: knowing it is the
+		 * last decides the encoding as for the same bytes in memory (a GB18030
+		 * character at the very end also reads as a cut UTF-8 one; found by
+		 * fuzz/fuzz_csv.c) */
+		*last = *len < TABLE_CHUNK || r->consumed + *len >= r->size;
 	}
 	r->consumed += *len;
 	return XZ_OK;

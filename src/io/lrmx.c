@@ -479,8 +479,14 @@ void lrmx_resume_format(const char *start, const char *end, const char *text, st
 		snprintf(s, sizeof(s), "%.7s", start ? start : "");
 	if (end && !lrmx_date_show(end, e))
 		snprintf(e, sizeof(e), "%.7s", end);
-	/* an open period keeps the end column blank, as the software prints it */
-	buf_printf(out, "%s--%-7s  ", s, end ? e : "");
+	/* an open period keeps the end column blank, as the software prints it,
+	 * unless the text would then read as the end: "2016.03--  2号线…" is a
+	 * bad end date (found by fuzz/fuzz_lrmx.c), and "2016.03--  今…" or
+	 * "…  至今…" would lose the word */
+	bool ambiguous = !end && text &&
+	                 ((*text >= '0' && *text <= '9') || !strncmp(text, "今", strlen("今")) ||
+	                  !strncmp(text, "至今", strlen("至今")));
+	buf_printf(out, "%s--%-7s  ", s, end ? e : ambiguous ? "至今" : "");
 	/* one line per period: a line break typed into the text would turn its
 	 * rest into a continuation line */
 	for (const char *t = text; t && *t; t++)

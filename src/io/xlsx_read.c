@@ -28,6 +28,7 @@
  * crafted file (a zip inflates a thousandfold) from exhausting memory. */
 #define MAX_CELL_TEXT (1u << 20)
 #define MAX_SST_BYTES (512u << 20)
+#define MAX_ROW       1048576L /* Excel's last row */
 
 enum cell_type { T_NUMBER, T_SHARED, T_INLINE, T_STR, T_BOOL, T_ERROR, T_DATE };
 
@@ -690,6 +691,12 @@ static void sheet_start(void *ud, const char *el, const char **a)
 	if (strcmp(l, "row") == 0) {
 		const char *v = attr(a, "r");
 		long num = v ? strtol(v, NULL, 10) : 0;
+		/* past Excel's last row the file is damaged, and r="9223372036854775807"
+		 * followed by a row without r would overflow the count below */
+		if (num > MAX_ROW || r->last_row >= MAX_ROW) {
+			stop(r, XZ_ERR_VALIDATION, "xlsx 文件已损坏（行号超过 %ld）", MAX_ROW);
+			return;
+		}
 		r->row_num = num > r->last_row ? num : r->last_row + 1;
 		buf_reset(&r->rowtext);
 		buf_append(&r->rowtext, "", 1);
@@ -724,7 +731,10 @@ static void sheet_end(void *ud, const char *el)
 {
 	struct xlsx_reader *r = ud;
 	const char *l = local(el);
-	if (!r->in_data)
+	/* expat still reports the end of <c r="bad"/> after stop(): finishing that
+	 * cell would place it at column -1, a heap overflow (found by
+	 * fuzz/fuzz_xlsx.c) */
+	if (!r->in_data || r->err != XZ_OK)
 		return;
 	if (strcmp(l, "v") == 0) {
 		r->in_v = false;
@@ -986,6 +996,14 @@ static void advance(struct xlsx_reader *r)
 				break;
 			}
 			r->fed += (uint64_t)k;
+			/* libzip does not notice a deflate stream that inflates to another
+			 * length than the directory records (found by fuzz/fuzz_xlsx.c):
+			 * such a sheet is damaged, not data */
+			if (r->total && (r->fed > r->total || (k == 0 && r->fed != r->total))) {
+				stop(r, XZ_ERR_VALIDATION,
+				     "xlsx 文件已损坏（工作表长度与 zip 目录不符）");
+				break;
+			}
 			st = XML_ParseBuffer(r->xp, (int)k, k == 0);
 		}
 		if (st == XML_STATUS_ERROR && !r->done && r->err == XZ_OK)

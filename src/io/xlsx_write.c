@@ -143,6 +143,22 @@ static enum xz_result write_choice_sheet(struct xlsx_writer *w, char *err, size_
 	return XZ_OK;
 }
 
+/* XML 1.0 has no U+FFFE or U+FFFF, and libxlsxwriter writes them as they
+ * are: one such cell or header and Excel (and our reader) call the whole
+ * file damaged (found by fuzz/fuzz_import.c through the error workbook).
+ * They stand for nothing, so they become U+FFFD. NULL when s has none;
+ * else a copy to free. */
+static char *xml_safe(const char *s)
+{
+	if (!strstr(s, "\xEF\xBF\xBE") && !strstr(s, "\xEF\xBF\xBF"))
+		return NULL;
+	char *c = xstrdup(s);
+	for (char *p = c; (p = strstr(p, "\xEF\xBF")); p += 2)
+		if ((unsigned char)p[2] >= 0xBE)
+			p[2] = (char)0xBD;
+	return c;
+}
+
 static void make_formats(struct xlsx_writer *w)
 {
 	w->title_fmt = workbook_add_format(w->wb);
@@ -231,8 +247,11 @@ enum xz_result table_xlsx_writer_open(const char *sheet_name, const char *title,
 	}
 	worksheet_set_row(w->ws, header, 20, NULL);
 	for (size_t j = 0; j < ncols; j++) {
-		e = worksheet_write_string(w->ws, header, (lxw_col_t)j,
-		                           cols[j].label ? cols[j].label : "", w->header_fmt);
+		const char *label = cols[j].label ? cols[j].label : "";
+		char *safe = xml_safe(label);
+		e = worksheet_write_string(w->ws, header, (lxw_col_t)j, safe ? safe : label,
+		                           w->header_fmt);
+		free(safe);
 		if (e != LXW_NO_ERROR) {
 			rc = lxw_fail(e, "表头", err, errlen);
 			goto out;
@@ -353,7 +372,9 @@ enum xz_result table_xlsx_writer_row(struct xlsx_writer *w, const char *const *c
 			         (unsigned long)row + 1, j + 1);
 			return XZ_ERR_VALIDATION;
 		}
-		lxw_error e = write_cell(w, row, j, s);
+		char *safe = xml_safe(s);
+		lxw_error e = write_cell(w, row, j, safe ? safe : s);
+		free(safe);
 		if (e == LXW_ERROR_MAX_STRING_LENGTH_EXCEEDED) {
 			snprintf(err, errlen,
 			         "第%lu行第%zu列：文本超过 Excel 单元格的上限（32767 个字符）",
