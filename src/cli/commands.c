@@ -741,7 +741,7 @@ const struct command cli_commands[] = {
 	{"demo", cmd_demo, CMD_NEEDS_DB, "demo [--scale small|city] [--seed N] [--admin]",
 	 "生成示范城市数据（465产业集群、产业链、区划、园区、企业）",
 	 "  --scale small  测试用小规模（约300家企业、600人、150条人才需求）\n"
-	 "  --scale city   真实城市规模（约2万家企业、50万人才、6万干部、3万条需求，约1-2分钟）\n"
+	 "  --scale city   真实城市规模（约2万家企业、50万人才、6万干部、3万条需求，约3至5分钟）\n"
 	 "  --seed N       随机种子，相同种子生成相同数据\n"
 	 "  --admin        同时创建业务管理员 admin（密码取自 XINZHI_ADMIN_PASSWORD 或随机生成并显示一次），\n"
 	 "                 以及 sysadmin、secadmin、auditadmin 三个管理员（一次性密码，首次登录须修改）"},
