@@ -92,6 +92,10 @@ int http_serve(const struct server_config *cfg);
 
 /* The value of query argument name, or NULL. */
 const char *http_arg(struct request *req, const char *name);
+/* The end of a handler that ran domain or engine code with ctx: on failure
+ * the ctx's message and field details go to the error reply; ctx is freed
+ * either way; returns r. */
+enum xz_result http_finish(struct request *req, struct engine_ctx *ctx, enum xz_result r);
 /* Parses the request body as a JSON object; XZ_ERR_BAD_REQUEST (message set)
  * when it is not. Caller owns *out. */
 enum xz_result http_json_body(struct request *req, json_t **out);

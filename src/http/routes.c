@@ -164,7 +164,7 @@ static enum xz_result h_password(struct request *req)
 
 /* The end of every handler that ran domain or engine code: a failure's
  * message and field details go to the error reply; the ctx is freed. */
-static enum xz_result ctx_finish(struct request *req, struct engine_ctx *ctx, enum xz_result r)
+enum xz_result http_finish(struct request *req, struct engine_ctx *ctx, enum xz_result r)
 {
 	if (r) {
 		if (!req->details && json_array_size(ctx->errs.details))
@@ -180,7 +180,7 @@ static enum xz_result h_overview(struct request *req)
 {
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return ctx_finish(req, &ctx, dashboard_overview(&ctx, &req->reply));
+	return http_finish(req, &ctx, dashboard_overview(&ctx, &req->reply));
 }
 
 static enum xz_result h_chain_tree(struct request *req)
@@ -193,7 +193,7 @@ static enum xz_result h_chain_tree(struct request *req)
 	}
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return ctx_finish(req, &ctx, dashboard_chain_tree(&ctx, req->id, n, &req->reply));
+	return http_finish(req, &ctx, dashboard_chain_tree(&ctx, req->id, n, &req->reply));
 }
 
 /* ---- 紧缺人才需求目录 (the catalog's writes go through src/domain/catalog.c) ---- */
@@ -217,7 +217,7 @@ static enum xz_result h_catalog_compile(struct request *req)
 	json_decref(body);
 	if (!r && !(r = catalog_summary(&ctx, id, &req->reply)))
 		req->status = 201;
-	return ctx_finish(req, &ctx, r);
+	return http_finish(req, &ctx, r);
 }
 
 /* ---- 百项攻坚 staffing (src/domain/staffing.c); solve only computes ---- */
@@ -232,7 +232,7 @@ static enum xz_result h_assign_solve(struct request *req)
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
 	r = staffing_solve(&ctx, body, &req->reply);
 	json_decref(body);
-	return ctx_finish(req, &ctx, r);
+	return http_finish(req, &ctx, r);
 }
 
 static enum xz_result h_assign_apply(struct request *req)
@@ -247,7 +247,7 @@ static enum xz_result h_assign_apply(struct request *req)
 	json_decref(body);
 	if (!r)
 		req->status = 201;
-	return ctx_finish(req, &ctx, r);
+	return http_finish(req, &ctx, r);
 }
 
 /* Saved plans (src/domain/staffing_plan.c): the server solves what it stores. */
@@ -265,7 +265,7 @@ static enum xz_result h_plan_save(struct request *req)
 	json_decref(body);
 	if (!r && !(r = engine_get(&ctx, model_find("staffing_plan"), id, &req->reply)))
 		req->status = 201;
-	return ctx_finish(req, &ctx, r);
+	return http_finish(req, &ctx, r);
 }
 
 static bool plan_id_arg(struct request *req, const char *name, int64_t *id)
@@ -288,7 +288,7 @@ static enum xz_result h_plan_compare(struct request *req)
 	}
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return ctx_finish(req, &ctx, staffing_plan_compare(&ctx, a, b, &req->reply));
+	return http_finish(req, &ctx, staffing_plan_compare(&ctx, a, b, &req->reply));
 }
 
 static enum xz_result h_plan_apply(struct request *req)
@@ -296,7 +296,7 @@ static enum xz_result h_plan_apply(struct request *req)
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
 	enum xz_result r = staffing_plan_apply(&ctx, req->id, &req->reply);
-	return ctx_finish(req, &ctx, r);
+	return http_finish(req, &ctx, r);
 }
 
 /* ?k= of the top-k routes: 1..MATCH_MAX_K, MATCH_DEFAULT_K when absent;
@@ -323,7 +323,7 @@ static enum xz_result h_project_candidates(struct request *req)
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
 	enum xz_result r = staffing_candidates(&ctx, req->id, k, &req->reply);
-	return ctx_finish(req, &ctx, r);
+	return http_finish(req, &ctx, r);
 }
 
 /* The 百项攻坚 ledger: JSON, or ?format=xlsx for the workbook. */
@@ -348,7 +348,7 @@ static enum xz_result h_project_ledger(struct request *req)
 	} else {
 		r = project_ledger(&ctx, req->args, req->nargs, &req->reply);
 	}
-	return ctx_finish(req, &ctx, r);
+	return http_finish(req, &ctx, r);
 }
 
 /* 干部画像: everything about one cadre (src/domain/portrait.c). */
@@ -356,7 +356,7 @@ static enum xz_result h_cadre_portrait(struct request *req)
 {
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return ctx_finish(req, &ctx, portrait_cadre(&ctx, req->id, &req->reply));
+	return http_finish(req, &ctx, portrait_cadre(&ctx, req->id, &req->reply));
 }
 
 static enum xz_result h_post_candidates(struct request *req)
@@ -366,7 +366,7 @@ static enum xz_result h_post_candidates(struct request *req)
 		return XZ_ERR_BAD_REQUEST;
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return ctx_finish(req, &ctx, post_candidates(&ctx, req->id, k, &req->reply));
+	return http_finish(req, &ctx, post_candidates(&ctx, req->id, k, &req->reply));
 }
 
 static enum xz_result h_catalog_publish(struct request *req)
@@ -376,7 +376,7 @@ static enum xz_result h_catalog_publish(struct request *req)
 	enum xz_result r = catalog_publish(&ctx, req->id);
 	if (!r)
 		r = catalog_summary(&ctx, req->id, &req->reply);
-	return ctx_finish(req, &ctx, r);
+	return http_finish(req, &ctx, r);
 }
 
 static enum xz_result h_catalog_diff(struct request *req)
@@ -390,7 +390,7 @@ static enum xz_result h_catalog_diff(struct request *req)
 	}
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return ctx_finish(req, &ctx, catalog_diff(&ctx, old_id, req->id, &req->reply));
+	return http_finish(req, &ctx, catalog_diff(&ctx, old_id, req->id, &req->reply));
 }
 
 static enum xz_result h_catalog_export(struct request *req)
@@ -418,7 +418,7 @@ static enum xz_result h_catalog_export(struct request *req)
 		http_download(req, data, len,
 		              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", fname);
 	}
-	return ctx_finish(req, &ctx, r);
+	return http_finish(req, &ctx, r);
 }
 
 /* ---- matching (src/domain/match.c) ---- */
@@ -438,7 +438,7 @@ static enum xz_result match_reply(struct request *req, bool for_need)
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
 	enum xz_result r = for_need ? match_for_need(&ctx, req->id, k, region, &req->reply)
 	                            : match_for_talent(&ctx, req->id, k, region, &req->reply);
-	return ctx_finish(req, &ctx, r);
+	return http_finish(req, &ctx, r);
 }
 
 static enum xz_result h_need_matches(struct request *req)
@@ -474,7 +474,7 @@ static enum xz_result finish(struct request *req, struct entity_call *c, enum xz
 			json_object_set(c->out, "_warnings", c->ctx.errs.warnings);
 		req->reply = c->out;
 	}
-	return ctx_finish(req, &c->ctx, r);
+	return http_finish(req, &c->ctx, r);
 }
 
 static enum xz_result h_list(struct request *req)

@@ -13,18 +13,6 @@
 
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-static enum xz_result finish(struct request *req, struct engine_ctx *ctx, enum xz_result r)
-{
-	if (r) {
-		if (!req->details && json_array_size(ctx->errs.details))
-			req->details = json_incref(ctx->errs.details);
-		if (ctx->message[0])
-			snprintf(req->message, sizeof(req->message), "%s", ctx->message);
-	}
-	engine_ctx_free(ctx);
-	return r;
-}
-
 /* NULL (json), "xlsx", or an error for anything else */
 static enum xz_result format_arg(struct request *req, bool *xlsx)
 {
@@ -46,7 +34,7 @@ enum xz_result eval_route_results(struct request *req)
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
 	if (!xlsx)
-		return finish(req, &ctx, evaluation_results(&ctx, req->id, &req->reply));
+		return http_finish(req, &ctx, evaluation_results(&ctx, req->id, &req->reply));
 	char *data = NULL;
 	size_t len = 0;
 	r = evaluation_results_xlsx(&ctx, req->id, &data, &len);
@@ -55,7 +43,7 @@ enum xz_result eval_route_results(struct request *req)
 		snprintf(fname, sizeof(fname), "季季评结果-%lld.xlsx", (long long)req->id);
 		http_download(req, data, len, XLSX_TYPE, fname);
 	}
-	return finish(req, &ctx, r);
+	return http_finish(req, &ctx, r);
 }
 
 enum xz_result eval_route_scores(struct request *req)
@@ -68,21 +56,21 @@ enum xz_result eval_route_scores(struct request *req)
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
 	r = evaluation_put_scores(&ctx, req->id, json_object_get(body, "scores"), &req->reply);
 	json_decref(body);
-	return finish(req, &ctx, r);
+	return http_finish(req, &ctx, r);
 }
 
 enum xz_result eval_route_publish(struct request *req)
 {
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return finish(req, &ctx, evaluation_publish(&ctx, req->id, &req->reply));
+	return http_finish(req, &ctx, evaluation_publish(&ctx, req->id, &req->reply));
 }
 
 enum xz_result eval_route_fill_projects(struct request *req)
 {
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return finish(req, &ctx, evaluation_fill_projects(&ctx, req->id, &req->reply));
+	return http_finish(req, &ctx, evaluation_fill_projects(&ctx, req->id, &req->reply));
 }
 
 enum xz_result eval_route_yearly(struct request *req)
@@ -108,7 +96,7 @@ enum xz_result eval_route_yearly(struct request *req)
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
 	if (!xlsx)
-		return finish(req, &ctx, evaluation_yearly(&ctx, (int)year, target, &req->reply));
+		return http_finish(req, &ctx, evaluation_yearly(&ctx, (int)year, target, &req->reply));
 	char *data = NULL;
 	size_t len = 0;
 	r = evaluation_yearly_xlsx(&ctx, (int)year, target, &data, &len);
@@ -117,5 +105,5 @@ enum xz_result eval_route_yearly(struct request *req)
 		snprintf(fname, sizeof(fname), "季季评年度汇总-%ld.xlsx", year);
 		http_download(req, data, len, XLSX_TYPE, fname);
 	}
-	return finish(req, &ctx, r);
+	return http_finish(req, &ctx, r);
 }

@@ -12,18 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static enum xz_result finish(struct request *req, struct engine_ctx *ctx, enum xz_result r)
-{
-	if (r) {
-		if (!req->details && json_array_size(ctx->errs.details))
-			req->details = json_incref(ctx->errs.details);
-		if (ctx->message[0])
-			snprintf(req->message, sizeof(req->message), "%s", ctx->message);
-	}
-	engine_ctx_free(ctx);
-	return r;
-}
-
 static bool hierarchy_arg(struct request *req, enum org_hierarchy *h)
 {
 	if (org_hierarchy_parse(http_arg(req, "hierarchy"), h))
@@ -40,7 +28,7 @@ enum xz_result org_route_subtree(struct request *req)
 		return XZ_ERR_BAD_REQUEST;
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return finish(req, &ctx, org_subtree(&ctx, req->id, h, &req->reply));
+	return http_finish(req, &ctx, org_subtree(&ctx, req->id, h, &req->reply));
 }
 
 enum xz_result org_route_tree(struct request *req)
@@ -50,7 +38,7 @@ enum xz_result org_route_tree(struct request *req)
 		return XZ_ERR_BAD_REQUEST;
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return finish(req, &ctx, org_tree(&ctx, h, http_arg(req, "region"), &req->reply));
+	return http_finish(req, &ctx, org_tree(&ctx, h, http_arg(req, "region"), &req->reply));
 }
 
 enum xz_result org_route_study_quarterly(struct request *req)
@@ -69,7 +57,7 @@ enum xz_result org_route_study_quarterly(struct request *req)
 	}
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return finish(req, &ctx,
+	return http_finish(req, &ctx,
 	              org_study_quarterly(&ctx, (int)year, http_arg(req, "region"), &req->reply));
 }
 
@@ -77,5 +65,5 @@ enum xz_result org_route_chain_health(struct request *req)
 {
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return finish(req, &ctx, org_chain_health(&ctx, req->id, &req->reply));
+	return http_finish(req, &ctx, org_chain_health(&ctx, req->id, &req->reply));
 }

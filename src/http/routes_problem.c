@@ -8,23 +8,11 @@
 
 #include <stdio.h>
 
-static enum xz_result finish(struct request *req, struct engine_ctx *ctx, enum xz_result r)
-{
-	if (r) {
-		if (!req->details && json_array_size(ctx->errs.details))
-			req->details = json_incref(ctx->errs.details);
-		if (ctx->message[0])
-			snprintf(req->message, sizeof(req->message), "%s", ctx->message);
-	}
-	engine_ctx_free(ctx);
-	return r;
-}
-
 enum xz_result problem_route_ledger(struct request *req)
 {
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return finish(req, &ctx, problem_ledger(&ctx, req->args, req->nargs, &req->reply));
+	return http_finish(req, &ctx, problem_ledger(&ctx, req->args, req->nargs, &req->reply));
 }
 
 enum xz_result problem_route_ledger_xlsx(struct request *req)
@@ -38,12 +26,12 @@ enum xz_result problem_route_ledger_xlsx(struct request *req)
 		http_download(req, data, len,
 		              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 		              "进园助企问题台账.xlsx");
-	return finish(req, &ctx, r);
+	return http_finish(req, &ctx, r);
 }
 
 enum xz_result service_route_board(struct request *req)
 {
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return finish(req, &ctx, service_board(&ctx, req->args, req->nargs, &req->reply));
+	return http_finish(req, &ctx, service_board(&ctx, req->args, req->nargs, &req->reply));
 }

@@ -13,14 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static enum xz_result finish(struct request *req, struct engine_ctx *ctx, enum xz_result r)
-{
-	if (r && ctx->message[0])
-		snprintf(req->message, sizeof(req->message), "%s", ctx->message);
-	engine_ctx_free(ctx);
-	return r;
-}
-
 /* ?year= in [2000, 2100], this year when absent */
 static bool year_arg(struct request *req, int *year)
 {
@@ -50,7 +42,7 @@ static enum xz_result by_year(struct request *req, year_fn fn)
 		return XZ_ERR_BAD_REQUEST;
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return finish(req, &ctx, fn(&ctx, year, &req->reply));
+	return http_finish(req, &ctx, fn(&ctx, year, &req->reply));
 }
 
 enum xz_result recruit_route_kpis(struct request *req)
@@ -88,5 +80,5 @@ enum xz_result onemap_route_view(struct request *req)
 	if (r == XZ_ERR_NOT_FOUND)
 		snprintf(ctx.message, sizeof(ctx.message), "%s不存在",
 		         level == ONEMAP_CLUSTER ? "产业集群" : "产业链");
-	return finish(req, &ctx, r);
+	return http_finish(req, &ctx, r);
 }

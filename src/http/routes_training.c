@@ -14,18 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static enum xz_result finish(struct request *req, struct engine_ctx *ctx, enum xz_result r)
-{
-	if (r) {
-		if (!req->details && json_array_size(ctx->errs.details))
-			req->details = json_incref(ctx->errs.details);
-		if (ctx->message[0])
-			snprintf(req->message, sizeof(req->message), "%s", ctx->message);
-	}
-	engine_ctx_free(ctx);
-	return r;
-}
-
 /* an integer argument in [lo, hi], or def when absent; false when malformed */
 static bool int_arg(struct request *req, const char *name, long def, long lo, long hi, long *out)
 {
@@ -62,7 +50,7 @@ enum xz_result training_route_enroll(struct request *req)
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
 	r = training_enroll(&ctx, req->id, body, &req->reply);
 	json_decref(body);
-	return finish(req, &ctx, r);
+	return http_finish(req, &ctx, r);
 }
 
 enum xz_result training_route_coverage(struct request *req)
@@ -77,7 +65,7 @@ enum xz_result training_route_coverage(struct request *req)
 	}
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return finish(req, &ctx, training_coverage(&ctx, (int)year, g, &req->reply));
+	return http_finish(req, &ctx, training_coverage(&ctx, (int)year, g, &req->reply));
 }
 
 enum xz_result training_route_below(struct request *req)
@@ -110,14 +98,14 @@ enum xz_result training_route_below(struct request *req)
 	} else {
 		r = training_below(&ctx, (int)year, page, size, &req->reply);
 	}
-	return finish(req, &ctx, r);
+	return http_finish(req, &ctx, r);
 }
 
 enum xz_result tempering_route_breadth(struct request *req)
 {
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return finish(req, &ctx, tempering_breadth(&ctx, req->id, &req->reply));
+	return http_finish(req, &ctx, tempering_breadth(&ctx, req->id, &req->reply));
 }
 
 enum xz_result tempering_route_candidates(struct request *req)
@@ -131,5 +119,5 @@ enum xz_result tempering_route_candidates(struct request *req)
 	}
 	struct engine_ctx ctx;
 	engine_ctx_init(&ctx, req->db, &req->who.actor);
-	return finish(req, &ctx, tempering_candidates(&ctx, (int)k, (int)threshold, &req->reply));
+	return http_finish(req, &ctx, tempering_candidates(&ctx, (int)k, (int)threshold, &req->reply));
 }
