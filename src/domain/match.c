@@ -183,6 +183,26 @@ static void plan_mark(struct plan *pl, int x, int i, uint8_t c)
 	pl->related[x] = 1;
 }
 
+/* The skill part of a score from pl->best (the best similarity code per
+ * required skill, filled by the caller): Σ w·sim / Σ w, in this order so
+ * that every path gives the same bits; false when no required skill is
+ * related at all. */
+static bool weighted_best(const struct plan *pl, double *sc)
+{
+	double num = 0.0, den = 0.0;
+	bool any = false;
+	for (int i = 0; i < pl->nq; i++) {
+		double w = pl->w[i], b = sim_of_code[pl->best[i]];
+		den += w;
+		num += w * b;
+		any |= b > 0.0;
+	}
+	if (pl->nq && !any)
+		return false;
+	*sc = den > 0.0 ? num / den : 0.0;
+	return true;
+}
+
 static bool plan_score(const struct plan *pl, const struct cand *t, double *out)
 {
 	const struct cand *n = pl->n;
@@ -198,17 +218,9 @@ static bool plan_score(const struct plan *pl, const struct cand *t, double *out)
 			if (row[i] > pl->best[i])
 				pl->best[i] = row[i];
 	}
-	double num = 0.0, den = 0.0;
-	bool any = false;
-	for (int i = 0; i < pl->nq; i++) {
-		double w = pl->w[i], b = sim_of_code[pl->best[i]];
-		den += w;
-		num += w * b;
-		any |= b > 0.0;
-	}
-	if (pl->nq && !any)
+	double sc;
+	if (!weighted_best(pl, &sc))
 		return false;
-	double sc = den > 0.0 ? num / den : 0.0;
 	if (t->chain_id && t->chain_id == n->chain_id)
 		sc += BONUS_CHAIN;
 	if (same_district(t, n))
@@ -232,17 +244,9 @@ static bool plan_score_packed(const struct plan *pl, const struct tattr *a, doub
 			if (row[i] > pl->best[i])
 				pl->best[i] = row[i];
 	}
-	double num = 0.0, den = 0.0;
-	bool any = false;
-	for (int i = 0; i < pl->nq; i++) {
-		double w = pl->w[i], b = sim_of_code[pl->best[i]];
-		den += w;
-		num += w * b;
-		any |= b > 0.0;
-	}
-	if (pl->nq && !any)
+	double sc;
+	if (!weighted_best(pl, &sc))
 		return false;
-	double sc = den > 0.0 ? num / den : 0.0;
 	if (a->chain && a->chain == pl->chain)
 		sc += BONUS_CHAIN;
 	if (pl->district[a->region])
