@@ -18,6 +18,7 @@
  * everything before it; it is checked whole before anything is decrypted.
  */
 #include "auth/crypto.h"
+#include "store/store.h"
 #include "core/mem.h"
 #include "core/util.h"
 
@@ -73,6 +74,9 @@ void crypto_use_ephemeral_key(void)
 
 char *crypto_default_key_path(const char *db_path)
 {
+	/* a PostgreSQL URL names no file: the key is in the working directory */
+	if (store_url_is_postgres(db_path))
+		return xstrdup("xinzhi.key");
 	return xasprintf("%s.key", db_path);
 }
 

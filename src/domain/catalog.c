@@ -310,8 +310,9 @@ static void sort_by_chain(struct talent **pool, size_t n, bool by_id)
 
 /* The pool sorted by chain, then id. The rows are read in table order and
  * sorted here: walking the chain index instead reads the table at random,
- * page by page, which took a third of a city-scale compile (the unary +
- * signs keep the planner off the chain index and the partial person index). */
+ * page by page, which took a third of a city-scale compile (the coalesce()
+ * and the unary + keep SQLite's planner off the partial person index and the
+ * chain index; deleted_at is never ''). */
 static enum xz_result load_talents(struct store *db, struct taxonomy *t, struct talent **out,
                                    size_t *n)
 {
@@ -320,7 +321,7 @@ static enum xz_result load_talents(struct store *db, struct taxonomy *t, struct 
 	    db,
 	    "SELECT t.chain_id, t.skills, t.experience_years, p.education, t.id FROM talent t"
 	    " JOIN person p ON p.id = t.person_id"
-	    " WHERE +t.deleted_at IS NULL AND p.deleted_at IS NULL"
+	    " WHERE coalesce(t.deleted_at, '') = '' AND p.deleted_at IS NULL"
 	    " AND coalesce(t.status, '在锡') = '在锡' AND +t.chain_id IS NOT NULL",
 	    &st);
 	size_t cap = 0;

@@ -154,7 +154,7 @@ static const char T_ENTERPRISES[] =
     " JOIN enterprise_segment es ON es.enterprise_id = e.id"
     " JOIN segment s ON s.id = es.segment_id AND s.deleted_at IS NULL"
     " JOIN chain ch ON ch.id = s.chain_id AND ch.deleted_at IS NULL"
-    " WHERE e.deleted_at IS NULL{F}{S:e:enterprise}) GROUP BY k";
+    " WHERE e.deleted_at IS NULL{F}{S:e:enterprise}) AS x GROUP BY k";
 
 static const char T_TALENTS[] =
     "SELECT {K}, count(*) FROM talent t"
@@ -173,7 +173,7 @@ static const char T_NEEDS[] =
     " JOIN segment s ON s.id = es.segment_id AND s.deleted_at IS NULL"
     " WHERE n2.deleted_at IS NULL AND n2.status = '开放' AND n2.segment_id IS NULL"
     ") nc ON nc.nid = n.id JOIN chain ch ON ch.id = nc.cid AND ch.deleted_at IS NULL"
-    " WHERE 1=1{F}{S:n:need}) GROUP BY k";
+    " WHERE 1=1{F}{S:n:need}) AS x GROUP BY k";
 
 static const char T_ORGS[] =
     "SELECT {K}, count(*) FROM org o JOIN chain ch ON ch.id = o.chain_id AND ch.deleted_at IS NULL"
@@ -196,7 +196,7 @@ static const char T_PROBLEMS[] =
     " JOIN segment s ON s.id = es.segment_id AND s.deleted_at IS NULL"
     " WHERE p2.deleted_at IS NULL AND p2.status IN " OPEN_PROBLEM " AND p2.chain_id IS NULL"
     ") pc ON pc.pid = p.id JOIN chain ch ON ch.id = pc.cid AND ch.deleted_at IS NULL"
-    " WHERE 1=1{F}{S:p:problem}) GROUP BY k";
+    " WHERE 1=1{F}{S:p:problem}) AS x GROUP BY k";
 
 static const struct {
 	const char *tmpl;

@@ -83,35 +83,51 @@ bool org_hierarchy_parse(const char *s, enum org_hierarchy *out)
 /* ---- walking the hierarchies ---- */
 
 /* One row per reached org and way of reaching it; the outer query keeps the
- * shortest depth (SQLite takes the bare columns from the min() row). Each
- * recursive step is an indexed lookup: org(parent_id), org(chain_org_id),
- * org_link(org_id). Bind: root id, then (chain) today. */
+ * shortest depth (the lowest parent among equals). Each recursive step is an
+ * indexed lookup: org(parent_id), org(chain_org_id), org_link(org_id). Bind:
+ * root id, then (chain) today. The chain hierarchy has two kinds of edge:
+ * SQLite takes them as two recursive terms; PostgreSQL allows one recursive
+ * term only, so there the step is one lateral join over both kinds. */
+#define SUB_HEAD                                                                       \
+	"WITH RECURSIVE sub(id, depth, parent, via) AS ("                              \
+	" SELECT CAST(? AS BIGINT), 0, CAST(NULL AS BIGINT), CAST('' AS TEXT)"       \
+	" UNION"
+#define SUB_TAIL                                                                       \
+	" SELECT id, depth, parent, via FROM (SELECT id, depth, parent, via,"         \
+	" row_number() OVER (PARTITION BY id ORDER BY depth, parent) AS rn"           \
+	" FROM sub WHERE depth > 0) AS reached WHERE rn = 1 ORDER BY id"
+#define LINK_STEP                                                                      \
+	" JOIN org p ON p.id = l.org_id JOIN org m ON m.id = l.member_org_id"         \
+	" WHERE l.member_kind = '党组织' AND (l.end_date IS NULL OR l.end_date >= ?)"  \
+	" AND p.kind IN " CHAIN_PARENT_KINDS " AND m.deleted_at IS NULL"
+
 static const char territory_sql[] =
-    "WITH RECURSIVE sub(id, depth, parent, via) AS ("
-    " SELECT ?, 0, NULL, ''"
-    " UNION"
+    SUB_HEAD
     " SELECT o.id, s.depth + 1, s.id, 'parent' FROM sub s JOIN org o ON o.parent_id = s.id"
-    "  WHERE o.deleted_at IS NULL AND s.depth < 64)"
-    " SELECT id, min(depth), parent, via FROM sub WHERE depth > 0 GROUP BY id ORDER BY id";
+    "  WHERE o.deleted_at IS NULL AND s.depth < 64)" SUB_TAIL;
 
 static const char chain_sql[] =
-    "WITH RECURSIVE sub(id, depth, parent, via) AS ("
-    " SELECT ?, 0, NULL, ''"
-    " UNION"
+    SUB_HEAD
     " SELECT o.id, s.depth + 1, s.id, 'chain_org' FROM sub s JOIN org o ON o.chain_org_id = s.id"
     "  WHERE o.deleted_at IS NULL AND s.depth < 64"
     " UNION"
     " SELECT l.member_org_id, s.depth + 1, s.id, 'link' FROM sub s"
-    "  JOIN org_link l ON l.org_id = s.id"
-    "  JOIN org p ON p.id = s.id"
-    "  JOIN org m ON m.id = l.member_org_id"
-    "  WHERE l.member_kind = '党组织' AND (l.end_date IS NULL OR l.end_date >= ?)"
-    "   AND p.kind IN " CHAIN_PARENT_KINDS " AND m.deleted_at IS NULL AND s.depth < 64)"
-    " SELECT id, min(depth), parent, via FROM sub WHERE depth > 0 GROUP BY id ORDER BY id";
+    "  JOIN org_link l ON l.org_id = s.id" LINK_STEP " AND s.depth < 64)" SUB_TAIL;
 
-const char *org_descendants_sql(enum org_hierarchy h)
+static const char chain_sql_pg[] =
+    SUB_HEAD
+    " SELECT x.id, s.depth + 1, s.id, x.via FROM sub s CROSS JOIN LATERAL ("
+    "  SELECT o.id, 'chain_org' AS via FROM org o"
+    "   WHERE o.chain_org_id = s.id AND o.deleted_at IS NULL"
+    "  UNION ALL"
+    "  SELECT l.member_org_id, 'link' FROM org_link l" LINK_STEP " AND l.org_id = s.id) AS x"
+    " WHERE s.depth < 64)" SUB_TAIL;
+
+const char *org_descendants_sql(enum org_hierarchy h, enum store_dialect dialect)
 {
-	return h == ORG_CHAIN ? chain_sql : territory_sql;
+	if (h == ORG_CHAIN)
+		return dialect == STORE_POSTGRES ? chain_sql_pg : chain_sql;
+	return territory_sql;
 }
 
 struct reached {
@@ -127,7 +143,7 @@ static enum xz_result walk(struct store *db, int64_t id, enum org_hierarchy h, c
 	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
-	enum xz_result r = store_prepare(db, org_descendants_sql(h), &st);
+	enum xz_result r = store_prepare(db, org_descendants_sql(h, store_dialect(db)), &st);
 	if (r)
 		return r;
 	store_bind_int(st, 1, id);
@@ -387,7 +403,8 @@ static enum xz_result select_orgs(struct engine_ctx *ctx, const char *ids_text,
 	               " AND pm.deleted_at IS NULL");
 	query_scope_as(model_find("party_member"), ctx->actor, "pm", &sql, &p);
 	buf_puts(&sql, "), o.secretary, o.chain_id FROM org o WHERE o.deleted_at IS NULL"
-	               " AND o.id IN (SELECT value FROM json_each(?))");
+	               " AND o.id IN ");
+	store_sql_json_ids(ctx->db, &sql);
 	params_text(&p, ids_text);
 	query_scope_as(model_find("org"), ctx->actor, "o", &sql, &p);
 	enum xz_result r = prepare_with(ctx->db, &sql, &p, st);

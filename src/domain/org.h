@@ -43,7 +43,7 @@ enum xz_result org_descendants(struct store *db, int64_t id, enum org_hierarchy 
 
 /* The recursive CTE org_descendants() runs (bind the root id, then for the
  * chain hierarchy today): for tests of its query plan. */
-const char *org_descendants_sql(enum org_hierarchy h);
+const char *org_descendants_sql(enum org_hierarchy h, enum store_dialect dialect);
 
 /* GET /org/:id/subtree: {org, hierarchy, items:[{id, name, kind, depth,
  * parent_id, via, region_id, member_count, party_members, temporary,

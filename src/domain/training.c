@@ -516,7 +516,7 @@ enum xz_result training_coverage(struct engine_ctx *ctx, int year, enum training
 	           " FROM (SELECT %s AS g, coalesce(h.hours, 0) AS hrs",
 	           keys[g]);
 	cadre_hours_from(ctx, year, &sql, &p);
-	buf_puts(&sql, ") GROUP BY g ORDER BY count(*) DESC, g");
+	buf_puts(&sql, ") AS cadre_hours GROUP BY g ORDER BY count(*) DESC, g");
 	enum xz_result r = store_prepare(ctx->db, buf_cstr(&sql), &st);
 	if (r)
 		goto out;
@@ -577,7 +577,7 @@ static enum xz_result scan_below(struct engine_ctx *ctx, int year, int64_t offse
 	buf_puts(&sql, " AND round(coalesce(h.hours, 0), 1) < ?");
 	params_real(&p, required);
 	if (total) {
-		buf_printf(&count, "SELECT count(*) FROM (%s)", buf_cstr(&sql));
+		buf_printf(&count, "SELECT count(*) FROM (%s) AS listed", buf_cstr(&sql));
 		if ((r = store_prepare(ctx->db, buf_cstr(&count), &st)))
 			goto out;
 		params_bind(&p, st, 1);

@@ -556,7 +556,7 @@ static enum xz_result write_links(struct engine_ctx *ctx, const struct change *c
 			return r;
 		}
 		store_finalize(st);
-		snprintf(sql, sizeof(sql), "INSERT OR IGNORE INTO %s (%s, %s) VALUES (?, ?)", l->table,
+		snprintf(sql, sizeof(sql), "INSERT INTO %s (%s, %s) VALUES (?, ?) ON CONFLICT DO NOTHING", l->table,
 		         l->self, l->other);
 		if ((r = store_prepare(ctx->db, sql, &st)))
 			return r;

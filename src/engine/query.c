@@ -566,7 +566,7 @@ static void parse_q(struct store *db, const struct entity *e, const char *text,
 			params_text(&q->where_params, pattern);
 		}
 		if (!n)
-			buf_puts(&q->where, "0");
+			buf_puts(&q->where, "1 = 0");
 		buf_putc(&q->where, ')');
 		free(pattern);
 	}

@@ -325,7 +325,7 @@ static int lookup_by_person(struct store *db, const struct entity *target, const
 				buf_printf(&sql, "%st.%s = ?", n++ ? " OR " : "", f->name);
 				params_text(&p, qual);
 			}
-			buf_puts(&sql, n ? ")" : "0)");
+			buf_puts(&sql, n ? ")" : "1 = 0)");
 		}
 	}
 	buf_puts(&sql, " LIMIT 2");

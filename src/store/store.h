@@ -30,12 +30,16 @@ enum store_step { STORE_ROW, STORE_DONE, STORE_FAIL };
 
 enum store_type { STORE_NULL, STORE_INT, STORE_FLOAT, STORE_TEXT };
 
-/* Opens (creating if needed) the database at url: a file path for SQLite.
- * Applies pending migrations. Fails with XZ_ERR_STORE and a message on
- * stderr when the file cannot be opened or a migration fails. */
+/* Opens (creating if needed) the database at url: a file path for SQLite,
+ * or a postgres:// (postgresql://) connection URI for PostgreSQL, whose
+ * database must exist. Applies pending migrations. Fails with XZ_ERR_STORE
+ * and a message on stderr when the database cannot be opened or a migration
+ * fails. */
 enum xz_result store_open(const char *url, struct store **out);
 void store_close(struct store *db);
 enum store_dialect store_dialect(const struct store *db);
+/* true for a postgres:// or postgresql:// URL */
+bool store_url_is_postgres(const char *url);
 const char *store_errmsg(struct store *db);
 /* schema version after migrations */
 int store_schema_version(struct store *db);
@@ -93,6 +97,9 @@ void store_sql_tag_contains(struct store *db, struct buf *b, const char *col);
 /* a subquery yielding the JSON array of link.other for the row t.id */
 void store_sql_id_array(struct store *db, struct buf *b, const char *other, const char *table,
                         const char *self);
+/* "(subquery)" yielding the integers of a JSON array bound to one ?, for
+ * "id IN <it>" */
+void store_sql_json_ids(struct store *db, struct buf *b);
 /* "<col> LIKE ? ESCAPE '\'" and the matching escaped pattern */
 void store_sql_like(struct store *db, struct buf *b, const char *col);
 char *store_like_pattern(const char *needle, bool prefix_only); /* caller frees */

@@ -7,8 +7,7 @@
  */
 #include "core/log.h"
 #include "core/mem.h"
-#include "store/migrate.h"
-#include "store/store.h"
+#include "store/store_impl.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -33,7 +32,8 @@ struct cached_stmt {
 	uint64_t used;
 };
 
-struct store {
+struct sq {
+	struct store base;
 	sqlite3 *db;
 	int tx_depth;
 	/* SQLite rolls a transaction back by itself after some failures (out
@@ -46,14 +46,21 @@ struct store {
 	uint64_t tick;
 };
 
-struct store_stmt {
-	struct store *db;
+struct sq_stmt {
+	struct store_stmt base;
+	struct sq *db;
 	sqlite3_stmt *st;
 	int last_rc;
 	struct cached_stmt *cached; /* the cache slot it came from, or NULL */
 };
 
 #define BUSY_TIMEOUT_MS 5000
+
+static void sq_close(struct store *base);
+static enum xz_result sq_prepare(struct store *base, const char *sql, struct store_stmt **out);
+static enum store_step sq_step(struct store_stmt *base);
+static enum xz_result sq_stmt_result(struct store_stmt *base);
+static void sq_finalize(struct store_stmt *base);
 
 /* A failed SQLite call as a result code. A full disk is its own code (the
  * user is told nothing was saved, the operator what to do); SQLite reports
@@ -79,8 +86,9 @@ static enum xz_result failure(int rc)
 	}
 }
 
-enum xz_result store_exec(struct store *db, const char *sql)
+static enum xz_result sq_exec(struct store *base, const char *sql)
 {
+	struct sq *db = (struct sq *)base;
 	if (db->lost_rc)
 		return failure(db->lost_rc);
 	char *err = NULL;
@@ -89,82 +97,6 @@ enum xz_result store_exec(struct store *db, const char *sql)
 		log_error("sql failed: %s", err ? err : sqlite3_errstr(rc));
 		sqlite3_free(err);
 		return failure(rc);
-	}
-	return XZ_OK;
-}
-
-int store_schema_version(struct store *db)
-{
-	int64_t v = 0;
-	store_query_int(db, "SELECT coalesce(max(version), 0) FROM schema_version", &v, 0, NULL);
-	return (int)v;
-}
-
-static int migrate_newest(void)
-{
-	int newest = 0;
-	for (size_t i = 0; i < migrations_sqlite_count; i++)
-		if (migrations_sqlite[i].version > newest)
-			newest = migrations_sqlite[i].version;
-	return newest;
-}
-
-/* the migration with the lowest version above after, or NULL */
-static const struct migration *migrate_next(int after)
-{
-	const struct migration *best = NULL;
-	for (size_t i = 0; i < migrations_sqlite_count; i++) {
-		const struct migration *m = &migrations_sqlite[i];
-		if (m->version > after && (!best || m->version < best->version))
-			best = m;
-	}
-	return best;
-}
-
-static enum xz_result migrate(struct store *db)
-{
-	enum xz_result r = store_exec(db, "CREATE TABLE IF NOT EXISTS schema_version ("
-	                                  "version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-	                                  " applied_at TEXT NOT NULL)");
-	if (r)
-		return r;
-	int have = store_schema_version(db);
-	int newest = migrate_newest();
-	if (have > newest) {
-		log_error("database schema version %d is newer than this program (%d); "
-		          "upgrade xinzhi",
-		          have, newest);
-		return XZ_ERR_STORE;
-	}
-	const char *limit = getenv("XINZHI_MIGRATE_TO"); /* tests build old databases */
-	int upto = limit ? atoi(limit) : newest;
-	/* in version order, whatever the order of the table */
-	for (const struct migration *m; (m = migrate_next(have)) && m->version <= upto;
-	     have = m->version) {
-		if ((r = store_begin(db)))
-			return r;
-		struct store_stmt *st = NULL;
-		r = store_exec(db, m->sql);
-		if (!r)
-			r = store_prepare(db,
-			                  "INSERT INTO schema_version (version, name, applied_at)"
-			                  " VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
-			                  &st);
-		if (!r) {
-			store_bind_int(st, 1, m->version);
-			store_bind_text(st, 2, m->name);
-			if (store_step(st) != STORE_DONE)
-				r = XZ_ERR_STORE;
-			store_finalize(st);
-		}
-		if (!r)
-			r = store_commit(db);
-		if (r) {
-			store_rollback(db);
-			log_error("migration %d (%s) failed", m->version, m->name);
-			return r;
-		}
-		log_debug("applied migration %d: %s", m->version, m->name);
 	}
 	return XZ_OK;
 }
@@ -222,7 +154,7 @@ static void sq_shutdown(void *arg)
 static void sqlite_setup(void)
 {
 #ifdef XZ_TEST_HOOKS
-	static const sqlite3_mem_methods methods = {sq_malloc, sq_free,     sq_realloc, sq_size,
+	static const sqlite3_mem_methods methods = {sq_malloc,  sq_free, sq_realloc,  sq_size,
 	                                            sq_roundup, sq_init, sq_shutdown, NULL};
 	const char *fault = getenv("XINZHI_FAULT_ALLOC");
 	if (fault && *fault)
@@ -230,21 +162,16 @@ static void sqlite_setup(void)
 #endif
 }
 
-enum xz_result store_open(const char *url, struct store **out)
+static enum xz_result sq_open(const char *url, struct store **out)
 {
 	static pthread_once_t setup = PTHREAD_ONCE_INIT;
 	pthread_once(&setup, sqlite_setup);
 	enum xz_result r = XZ_OK;
-	struct store *db = xcalloc(1, sizeof(*db));
+	struct sq *db = xcalloc(1, sizeof(*db));
+	db->base.ops = &store_sqlite_ops;
 	*out = NULL;
-	if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13)) {
-		fprintf(stderr, "xinzhi: 此版本尚未包含 PostgreSQL 后端：%s\n", url);
-		r = XZ_ERR_STORE;
-		goto out;
-	}
-	int rc = sqlite3_open_v2(url, &db->db,
-	                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-	                         NULL);
+	int rc = sqlite3_open_v2(
+	    url, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		fprintf(stderr, "xinzhi: 无法打开数据库 %s：%s\n", url,
 		        db->db ? sqlite3_errmsg(db->db) : sqlite3_errstr(rc));
@@ -253,25 +180,25 @@ enum xz_result store_open(const char *url, struct store **out)
 	}
 	sqlite3_busy_timeout(db->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(db->db, 1);
-	r = store_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-	                   " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
-	                   " PRAGMA temp_store=MEMORY;");
+	r = sq_exec(&db->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+	                       " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+	                       " PRAGMA temp_store=MEMORY;");
 	if (r) {
 		fprintf(stderr, "xinzhi: 数据库 %s 不可用：%s\n", url, sqlite3_errmsg(db->db));
 		goto out;
 	}
-	r = migrate(db);
 out:
 	if (r) {
-		store_close(db);
+		sq_close(&db->base);
 		return r;
 	}
-	*out = db;
+	*out = &db->base;
 	return XZ_OK;
 }
 
-void store_close(struct store *db)
+static void sq_close(struct store *base)
 {
+	struct sq *db = (struct sq *)base;
 	if (!db)
 		return;
 	for (int i = 0; i < STMT_CACHE; i++) {
@@ -282,14 +209,9 @@ void store_close(struct store *db)
 	free(db);
 }
 
-enum store_dialect store_dialect(const struct store *db)
+static const char *sq_errmsg(struct store *base)
 {
-	(void)db;
-	return STORE_SQLITE;
-}
-
-const char *store_errmsg(struct store *db)
-{
+	struct sq *db = (struct sq *)base;
 	return sqlite3_errmsg(db->db);
 }
 
@@ -297,24 +219,25 @@ const char *store_errmsg(struct store *db)
  * an import) undoes only its own work and the outer transaction goes on. */
 /* A one-statement command through the statement cache: savepoints are
  * taken for every row of an import, and parsing them each time showed. */
-static enum xz_result run_cached(struct store *db, const char *sql)
+static enum xz_result run_cached(struct sq *db, const char *sql)
 {
 	struct store_stmt *st = NULL;
-	enum xz_result r = store_prepare(db, sql, &st);
+	enum xz_result r = sq_prepare(&db->base, sql, &st);
 	if (r)
 		return r;
-	if (store_step(st) == STORE_FAIL) {
-		r = store_stmt_result(st);
+	if (sq_step(st) == STORE_FAIL) {
+		r = sq_stmt_result(st);
 		if (!r)
 			r = XZ_ERR_STORE;
 		log_error("sql failed: %s: %s", sql, sqlite3_errmsg(db->db));
 	}
-	store_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 
-enum xz_result store_begin(struct store *db)
+static enum xz_result sq_begin(struct store *base)
 {
+	struct sq *db = (struct sq *)base;
 	char sql[32];
 	if (db->tx_depth == 0)
 		snprintf(sql, sizeof(sql), "BEGIN IMMEDIATE");
@@ -326,8 +249,9 @@ enum xz_result store_begin(struct store *db)
 	return r;
 }
 
-enum xz_result store_commit(struct store *db)
+static enum xz_result sq_commit(struct store *base)
 {
+	struct sq *db = (struct sq *)base;
 	char sql[32];
 	if (db->tx_depth == 0)
 		return XZ_ERR_INTERNAL;
@@ -344,8 +268,9 @@ enum xz_result store_commit(struct store *db)
 	return r;
 }
 
-void store_rollback(struct store *db)
+static void sq_rollback(struct store *base)
 {
+	struct sq *db = (struct sq *)base;
 	char sql[64];
 	if (db->tx_depth > 1) {
 		db->tx_depth--;
@@ -360,27 +285,31 @@ void store_rollback(struct store *db)
 		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-void store_rollback_all(struct store *db)
+static void sq_rollback_all(struct store *base)
 {
+	struct sq *db = (struct sq *)base;
 	db->tx_depth = 0;
 	db->lost_rc = 0;
 	if (!sqlite3_get_autocommit(db->db))
 		sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-bool store_in_tx(struct store *db)
+static bool sq_in_tx(struct store *base)
 {
+	struct sq *db = (struct sq *)base;
 	return db->tx_depth > 0;
 }
 
-enum xz_result store_prepare(struct store *db, const char *sql, struct store_stmt **out)
+static enum xz_result sq_prepare(struct store *base, const char *sql, struct store_stmt **out)
 {
-	struct store_stmt *s = xcalloc(1, sizeof(*s));
+	struct sq *db = (struct sq *)base;
+	struct sq_stmt *s = xcalloc(1, sizeof(*s));
 	struct cached_stmt *victim = NULL;
 	uint64_t hash = 14695981039346656037u; /* FNV-1a */
 	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
 		hash = (hash ^ *p) * 1099511628211u;
 	s->db = db;
+	s->base.db = base;
 	db->tick++;
 	for (int i = 0; i < STMT_CACHE; i++) {
 		struct cached_stmt *c = &db->cache[i];
@@ -391,7 +320,7 @@ enum xz_result store_prepare(struct store *db, const char *sql, struct store_stm
 			c->used = db->tick;
 			s->st = c->st;
 			s->cached = c;
-			*out = s;
+			*out = &s->base;
 			return XZ_OK;
 		}
 		if (!victim || !c->sql || (victim->sql && c->used < victim->used))
@@ -415,44 +344,50 @@ enum xz_result store_prepare(struct store *db, const char *sql, struct store_stm
 		victim->used = db->tick;
 		s->cached = victim;
 	}
-	*out = s;
+	*out = &s->base;
 	return XZ_OK;
 }
 
-void store_bind_text(struct store_stmt *st, int idx, const char *v)
+static void sq_bind_text(struct store_stmt *base, int idx, const char *v)
 {
+	struct sq_stmt *st = (struct sq_stmt *)base;
 	if (v)
 		sqlite3_bind_text(st->st, idx, v, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st->st, idx);
 }
 
-void store_bind_int(struct store_stmt *st, int idx, int64_t v)
+static void sq_bind_int(struct store_stmt *base, int idx, int64_t v)
 {
+	struct sq_stmt *st = (struct sq_stmt *)base;
 	sqlite3_bind_int64(st->st, idx, v);
 }
 
-void store_bind_double(struct store_stmt *st, int idx, double v)
+static void sq_bind_double(struct store_stmt *base, int idx, double v)
 {
+	struct sq_stmt *st = (struct sq_stmt *)base;
 	sqlite3_bind_double(st->st, idx, v);
 }
 
-void store_bind_null(struct store_stmt *st, int idx)
+static void sq_bind_null(struct store_stmt *base, int idx)
 {
+	struct sq_stmt *st = (struct sq_stmt *)base;
 	sqlite3_bind_null(st->st, idx);
 }
 
-void store_bind_blob(struct store_stmt *st, int idx, const void *data, size_t len)
+static void sq_bind_blob(struct store_stmt *base, int idx, const void *data, size_t len)
 {
+	struct sq_stmt *st = (struct sq_stmt *)base;
 	if (data)
 		sqlite3_bind_blob64(st->st, idx, data, (sqlite3_uint64)len, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st->st, idx);
 }
 
-enum store_step store_step(struct store_stmt *st)
+static enum store_step sq_step(struct store_stmt *base)
 {
-	struct store *db = st->db;
+	struct sq_stmt *st = (struct sq_stmt *)base;
+	struct sq *db = st->db;
 	if (db->lost_rc) {
 		st->last_rc = db->lost_rc;
 		return STORE_FAIL;
@@ -471,13 +406,15 @@ enum store_step store_step(struct store_stmt *st)
 	return STORE_FAIL;
 }
 
-void store_reset(struct store_stmt *st)
+static void sq_reset(struct store_stmt *base)
 {
+	struct sq_stmt *st = (struct sq_stmt *)base;
 	sqlite3_reset(st->st);
 }
 
-enum xz_result store_stmt_result(struct store_stmt *st)
+static enum xz_result sq_stmt_result(struct store_stmt *base)
 {
+	struct sq_stmt *st = (struct sq_stmt *)base;
 	switch (st->last_rc) {
 	case SQLITE_ROW:
 	case SQLITE_DONE:
@@ -493,18 +430,21 @@ enum xz_result store_stmt_result(struct store_stmt *st)
 	}
 }
 
-int store_column_count(struct store_stmt *st)
+static int sq_column_count(struct store_stmt *base)
 {
+	struct sq_stmt *st = (struct sq_stmt *)base;
 	return sqlite3_column_count(st->st);
 }
 
-const char *store_column_name(struct store_stmt *st, int col)
+static const char *sq_column_name(struct store_stmt *base, int col)
 {
+	struct sq_stmt *st = (struct sq_stmt *)base;
 	return sqlite3_column_name(st->st, col);
 }
 
-enum store_type store_column_type(struct store_stmt *st, int col)
+static enum store_type sq_column_type(struct store_stmt *base, int col)
 {
+	struct sq_stmt *st = (struct sq_stmt *)base;
 	switch (sqlite3_column_type(st->st, col)) {
 	case SQLITE_INTEGER:
 		return STORE_INT;
@@ -517,31 +457,36 @@ enum store_type store_column_type(struct store_stmt *st, int col)
 	}
 }
 
-const char *store_column_text(struct store_stmt *st, int col)
+static const char *sq_column_text(struct store_stmt *base, int col)
 {
+	struct sq_stmt *st = (struct sq_stmt *)base;
 	return (const char *)sqlite3_column_text(st->st, col);
 }
 
-int64_t store_column_int(struct store_stmt *st, int col)
+static int64_t sq_column_int(struct store_stmt *base, int col)
 {
+	struct sq_stmt *st = (struct sq_stmt *)base;
 	return sqlite3_column_int64(st->st, col);
 }
 
-double store_column_double(struct store_stmt *st, int col)
+static double sq_column_double(struct store_stmt *base, int col)
 {
+	struct sq_stmt *st = (struct sq_stmt *)base;
 	return sqlite3_column_double(st->st, col);
 }
 
-const void *store_column_blob(struct store_stmt *st, int col, size_t *len)
+static const void *sq_column_blob(struct store_stmt *base, int col, size_t *len)
 {
+	struct sq_stmt *st = (struct sq_stmt *)base;
 	/* blob first, then bytes: the order SQLite documents for a valid length */
 	const void *p = sqlite3_column_blob(st->st, col);
 	*len = (size_t)sqlite3_column_bytes(st->st, col);
 	return p;
 }
 
-void store_finalize(struct store_stmt *st)
+static void sq_finalize(struct store_stmt *base)
 {
+	struct sq_stmt *st = (struct sq_stmt *)base;
 	if (!st)
 		return;
 	if (st->cached) {
@@ -555,74 +500,45 @@ void store_finalize(struct store_stmt *st)
 	free(st);
 }
 
-int64_t store_last_insert_id(struct store *db)
+static int64_t sq_last_insert_id(struct store *base)
 {
+	struct sq *db = (struct sq *)base;
 	return sqlite3_last_insert_rowid(db->db);
 }
 
-int store_changes(struct store *db)
+static int sq_changes(struct store *base)
 {
+	struct sq *db = (struct sq *)base;
 	return sqlite3_changes(db->db);
 }
 
-enum xz_result store_query_int(struct store *db, const char *sql, int64_t *out, int nparams,
-                               const char *const *params)
+static void sq_sql_tag_contains(struct buf *b, const char *col)
 {
-	struct store_stmt *st = NULL;
-	*out = 0;
-	enum xz_result r = store_prepare(db, sql, &st);
-	if (r)
-		return r;
-	for (int i = 0; i < nparams; i++)
-		store_bind_text(st, i + 1, params[i]);
-	enum store_step s = store_step(st);
-	if (s == STORE_ROW)
-		*out = store_column_int(st, 0);
-	else if (s == STORE_FAIL)
-		r = store_stmt_result(st);
-	store_finalize(st);
-	return r;
-}
-
-void store_sql_tag_contains(struct store *db, struct buf *b, const char *col)
-{
-	(void)db;
 	buf_printf(b, "EXISTS (SELECT 1 FROM json_each(%s) WHERE json_each.value = ?)", col);
 }
 
-void store_sql_id_array(struct store *db, struct buf *b, const char *other, const char *table,
-                        const char *self)
+static void sq_sql_id_array(struct buf *b, const char *other, const char *table, const char *self)
 {
-	(void)db;
 	buf_printf(b,
 	           "(SELECT json_group_array(x) FROM (SELECT %s AS x FROM %s WHERE %s = t.id"
 	           " ORDER BY 1))",
 	           other, table, self);
 }
 
-void store_sql_like(struct store *db, struct buf *b, const char *col)
+static void sq_sql_like(struct buf *b, const char *col)
 {
-	(void)db;
 	buf_printf(b, "%s LIKE ? ESCAPE '\\'", col);
 }
 
-char *store_like_pattern(const char *needle, bool prefix_only)
+static void sq_sql_json_ids(struct buf *b)
 {
-	struct buf b = BUF_INIT;
-	if (!prefix_only)
-		buf_putc(&b, '%');
-	for (const char *p = needle; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			buf_putc(&b, '\\');
-		buf_putc(&b, *p);
-	}
-	buf_putc(&b, '%');
-	return buf_steal(&b);
+	buf_puts(b, "(SELECT value FROM json_each(?))");
 }
 
-enum xz_result store_check(struct store *db, void (*fn)(void *arg, const char *problem),
-                           void *arg, int *problems)
+static enum xz_result sq_check(struct store *base, void (*fn)(void *arg, const char *problem),
+                               void *arg, int *problems)
 {
+	struct sq *db = (struct sq *)base;
 	static const char *const checks[] = {"PRAGMA integrity_check", "PRAGMA foreign_key_check"};
 	enum xz_result r = XZ_OK;
 	*problems = 0;
@@ -640,7 +556,8 @@ enum xz_result store_check(struct store *db, void (*fn)(void *arg, const char *p
 				snprintf(line, sizeof(line), "%s", t ? t : "?");
 			} else {
 				/* table, rowid, referenced table, constraint index */
-				snprintf(line, sizeof(line), "外键不一致：%s 表第 %lld 行引用的 %s 记录不存在",
+				snprintf(line, sizeof(line),
+				         "外键不一致：%s 表第 %lld 行引用的 %s 记录不存在",
 				         (const char *)sqlite3_column_text(st, 0),
 				         (long long)sqlite3_column_int64(st, 1),
 				         (const char *)sqlite3_column_text(st, 2));
@@ -657,40 +574,42 @@ enum xz_result store_check(struct store *db, void (*fn)(void *arg, const char *p
 	return r;
 }
 
-enum xz_result store_backup(struct store *db, const char *path)
+static enum xz_result sq_backup(struct store *base, const char *path)
 {
+	struct sq *db = (struct sq *)base;
 	struct store_stmt *st = NULL;
-	enum xz_result r = store_prepare(db, "VACUUM INTO ?", &st);
+	enum xz_result r = sq_prepare(base, "VACUUM INTO ?", &st);
 	if (r)
 		return r;
-	store_bind_text(st, 1, path);
-	if (store_step(st) != STORE_DONE) {
+	sq_bind_text(st, 1, path);
+	if (sq_step(st) != STORE_DONE) {
 		log_error("backup to %s failed: %s", path, sqlite3_errmsg(db->db));
 		r = XZ_ERR_IO;
 	}
-	store_finalize(st);
+	sq_finalize(st);
 	return r;
 }
 
-enum xz_result store_restore(const char *path, const char *url, char *msg, size_t n)
+static enum xz_result sq_restore(const char *path, const char *url, char *msg, size_t n)
 {
 	sqlite3 *src = NULL, *dst = NULL;
 	enum xz_result r = XZ_ERR_VALIDATION;
 	sqlite3_stmt *st = NULL;
-	int newest = migrate_newest();
+	int newest = store_migrations_newest(&store_sqlite_ops);
 	if (sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		snprintf(msg, n, "无法打开备份文件 %s", path);
 		goto out;
 	}
 	if (sqlite3_prepare_v2(src, "SELECT max(version) FROM schema_version", -1, &st, NULL) !=
-	            SQLITE_OK ||
+	        SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
 		snprintf(msg, n, "%s 不是新质数据库的备份", path);
 		goto out;
 	}
 	int version = sqlite3_column_int(st, 0);
 	if (version > newest) {
-		snprintf(msg, n, "备份的数据结构版本 %d 比本程序（%d）新，请先升级程序", version, newest);
+		snprintf(msg, n, "备份的数据结构版本 %d 比本程序（%d）新，请先升级程序", version,
+		         newest);
 		goto out;
 	}
 	if (sqlite3_open_v2(url, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
@@ -718,7 +637,7 @@ out:
 
 /* ---- process lock ---- */
 
-enum xz_result store_lock_file(const char *url, bool exclusive, int *fd)
+static enum xz_result sq_lock_file(const char *url, bool exclusive, int *fd)
 {
 	*fd = -1;
 	if (!strcmp(url, ":memory:"))
@@ -736,7 +655,7 @@ enum xz_result store_lock_file(const char *url, bool exclusive, int *fd)
 	return XZ_OK;
 }
 
-void store_unlock_file(int fd)
+static void sq_unlock_file(int fd)
 {
 	if (fd >= 0)
 		close(fd);
@@ -744,22 +663,15 @@ void store_unlock_file(int fd)
 
 /* ---- key rotation ---- */
 
-static bool skipped(const char *name, const char *const *skip)
-{
-	for (; skip && *skip; skip++)
-		if (!strcmp(name, *skip))
-			return true;
-	return false;
-}
-
 /* Table and column names come from sqlite_master and PRAGMA table_info, never
  * from a user: they are quoted as identifiers; every value is bound. */
-static enum xz_result rewrite_column(struct store *db, const char *table, const char *column,
+static enum xz_result rewrite_column(struct sq *db, const char *table, const char *column,
                                      bool has_hash, const char *prefix, store_rewrite_fn fn,
                                      void *cls, long *count)
 {
-	char *sel = sqlite3_mprintf("SELECT rowid, \"%w\" FROM \"%w\" WHERE substr(\"%w\", 1, %d) = ?",
-	                            column, table, column, (int)strlen(prefix));
+	char *sel =
+	    sqlite3_mprintf("SELECT rowid, \"%w\" FROM \"%w\" WHERE substr(\"%w\", 1, %d) = ?",
+	                    column, table, column, (int)strlen(prefix));
 	char *upd = has_hash ? sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = ?, \"%w_hash\" = "
 	                                       "coalesce(?, \"%w_hash\") WHERE rowid = ?",
 	                                       table, column, column, column)
@@ -775,7 +687,8 @@ static enum xz_result rewrite_column(struct store *db, const char *table, const 
 	r = XZ_OK;
 	while (!r && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		char *replace = NULL, *hash = NULL;
-		r = fn(cls, table, column, (const char *)sqlite3_column_text(s, 1), &replace, &hash);
+		r = fn(cls, table, column, (const char *)sqlite3_column_text(s, 1), &replace,
+		       &hash);
 		if (r)
 			break;
 		int i = 1;
@@ -803,9 +716,11 @@ out:
 	return r;
 }
 
-enum xz_result store_rewrite_text(struct store *db, const char *prefix, const char *const *skip,
-                                  store_rewrite_fn fn, void *cls, long *count)
+static enum xz_result sq_rewrite_text(struct store *base, const char *prefix,
+                                      const char *const *skip, store_rewrite_fn fn, void *cls,
+                                      long *count)
 {
+	struct sq *db = (struct sq *)base;
 	sqlite3_stmt *tables = NULL;
 	enum xz_result r = XZ_OK;
 	*count = 0;
@@ -816,17 +731,18 @@ enum xz_result store_rewrite_text(struct store *db, const char *prefix, const ch
 		return XZ_ERR_STORE;
 	while (!r && sqlite3_step(tables) == SQLITE_ROW) {
 		char *table = xstrdup((const char *)sqlite3_column_text(tables, 0));
-		if (skipped(table, skip)) {
+		if (store_name_skipped(table, skip)) {
 			free(table);
 			continue;
 		}
 		sqlite3_stmt *cols = NULL;
 		/* sealed values are text; a WITHOUT ROWID table (the link tables)
 		 * has only integer columns */
-		char *sql = sqlite3_mprintf("SELECT name FROM pragma_table_info(%Q) WHERE type = 'TEXT' "
-		                            "AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE name = %Q "
-		                            "AND sql LIKE '%%WITHOUT ROWID%%')",
-		                            table, table);
+		char *sql =
+		    sqlite3_mprintf("SELECT name FROM pragma_table_info(%Q) WHERE type = 'TEXT' "
+		                    "AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE name = %Q "
+		                    "AND sql LIKE '%%WITHOUT ROWID%%')",
+		                    table, table);
 		char *names[128];
 		int n = 0;
 		if (sqlite3_prepare_v2(db->db, sql, -1, &cols, NULL) == SQLITE_OK)
@@ -850,63 +766,48 @@ enum xz_result store_rewrite_text(struct store *db, const char *prefix, const ch
 	return r;
 }
 
-/* ---- connection pool ---- */
-
-struct store_pool {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct store **free_list;
-	int nfree, size;
+const struct store_ops store_sqlite_ops = {
+    .dialect = STORE_SQLITE,
+    .migrations = migrations_sqlite,
+    .nmigrations = &migrations_sqlite_count,
+    .version_table_sql = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
+                         " name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    .open = sq_open,
+    .close = sq_close,
+    .errmsg = sq_errmsg,
+    .exec = sq_exec,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .rollback_all = sq_rollback_all,
+    .in_tx = sq_in_tx,
+    .prepare = sq_prepare,
+    .bind_text = sq_bind_text,
+    .bind_int = sq_bind_int,
+    .bind_double = sq_bind_double,
+    .bind_null = sq_bind_null,
+    .bind_blob = sq_bind_blob,
+    .step = sq_step,
+    .reset = sq_reset,
+    .stmt_result = sq_stmt_result,
+    .column_count = sq_column_count,
+    .column_name = sq_column_name,
+    .column_type = sq_column_type,
+    .column_text = sq_column_text,
+    .column_int = sq_column_int,
+    .column_double = sq_column_double,
+    .column_blob = sq_column_blob,
+    .finalize = sq_finalize,
+    .last_insert_id = sq_last_insert_id,
+    .changes = sq_changes,
+    .sql_tag_contains = sq_sql_tag_contains,
+    .sql_id_array = sq_sql_id_array,
+    .sql_like = sq_sql_like,
+    .sql_json_ids = sq_sql_json_ids,
+    .check = sq_check,
+    .backup = sq_backup,
+    .restore = sq_restore,
+    .lock = sq_lock_file,
+    .unlock = sq_unlock_file,
+    .rewrite_text = sq_rewrite_text,
 };
-
-enum xz_result store_pool_open(const char *url, int size, struct store_pool **out)
-{
-	struct store_pool *p = xcalloc(1, sizeof(*p));
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->cv, NULL);
-	p->free_list = xcalloc((size_t)size, sizeof(*p->free_list));
-	p->size = size;
-	for (int i = 0; i < size; i++) {
-		enum xz_result r = store_open(url, &p->free_list[i]);
-		if (r) {
-			p->nfree = i;
-			store_pool_close(p);
-			*out = NULL;
-			return r;
-		}
-	}
-	p->nfree = size;
-	*out = p;
-	return XZ_OK;
-}
-
-struct store *store_pool_get(struct store_pool *p)
-{
-	pthread_mutex_lock(&p->mu);
-	while (p->nfree == 0)
-		pthread_cond_wait(&p->cv, &p->mu);
-	struct store *db = p->free_list[--p->nfree];
-	pthread_mutex_unlock(&p->mu);
-	return db;
-}
-
-void store_pool_put(struct store_pool *p, struct store *db)
-{
-	store_rollback_all(db); /* a handler that bailed out mid-transaction */
-	pthread_mutex_lock(&p->mu);
-	p->free_list[p->nfree++] = db;
-	pthread_cond_signal(&p->cv);
-	pthread_mutex_unlock(&p->mu);
-}
-
-void store_pool_close(struct store_pool *p)
-{
-	if (!p)
-		return;
-	for (int i = 0; i < p->nfree; i++)
-		store_close(p->free_list[i]);
-	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->cv);
-	free(p->free_list);
-	free(p);
-}

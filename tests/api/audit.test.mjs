@@ -9,13 +9,13 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { World, makeUscc } from './harness.mjs';
+import { World, makeUscc, sql as dbSql } from './harness.mjs';
 
 const w = new World('audit');
 let admin;
 
 const sqlite = (sql) => {
-  const r = spawnSync('sqlite3', [w.db, sql], { encoding: 'utf8' });
+  const r = dbSql(w.db, sql);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 };
@@ -141,7 +141,7 @@ test('purging an old prefix: the rest verifies from the anchor, the purge row sa
       fresh.cli(['user', 'add', 'a1', '--role', 'viewer'],
         { input: 'Old-User-Pass-2024\n', env: { XINZHI_TEST_CLOCK_OFFSET: String(-400 * 86400) } });
       fresh.cli(['user', 'add', 'a2', '--role', 'viewer'], { input: 'New-User-Pass-2024\n' });
-      const q = (sql) => spawnSync('sqlite3', [fresh.db, sql], { encoding: 'utf8' }).stdout.trim();
+      const q = (sql) => dbSql(fresh.db, sql).stdout.trim();
       const before = Number(q('SELECT count(*) FROM audit_log'));
       const oldCount = Number(q("SELECT count(*) FROM audit_log WHERE ts < date('now', '-300 days')"));
       assert.ok(oldCount >= 1 && oldCount < before);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { World, makeUscc, runCli } from './harness.mjs';
+import { World, makeUscc, runCli, sql as dbSql } from './harness.mjs';
 
 const ROUNDS = Number(process.env.XINZHI_CRASH_ROUNDS ?? 20);
 const SEED = Number(process.env.XINZHI_CRASH_SEED ?? Date.now() % 1_000_000);
@@ -169,7 +169,7 @@ test('xinzhi check reports a broken reference and a tampered audit row, and exit
   fs.copyFileSync(w.db, copy);
   fs.copyFileSync(`${w.db}.key`, `${copy}.key`);
   const sql = (s) => {
-    const r = spawnSync('sqlite3', [copy, s], { encoding: 'utf8' });
+    const r = dbSql(copy, s);
     assert.equal(r.status, 0, r.stderr);
   };
   sql("PRAGMA foreign_keys=OFF; UPDATE enterprise SET region_id = 987654 WHERE id = (SELECT min(id) FROM enterprise);");

@@ -4,7 +4,7 @@
 // protection, routing errors, field-level audit rows and the audit chain.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { World, auditDetail, badChecksum, makeUscc } from './harness.mjs';
+import { World, auditDetail, badChecksum, makeUscc, sql as dbSql } from './harness.mjs';
 
 const w = new World('crud');
 let admin;
@@ -437,7 +437,7 @@ test('audit verify passes, then fails naming the row after tampering', async () 
   assert.ok(rows > 20, `rows: ${rows}`);
 
   const { spawnSync } = await import('node:child_process');
-  const s = spawnSync('sqlite3', [w.db, "UPDATE audit_log SET detail='x' WHERE id=3"], { encoding: 'utf8' });
+  const s = dbSql(w.db, "UPDATE audit_log SET detail='x' WHERE id=3");
   assert.equal(s.status, 0, s.stderr);
   const bad = w.cli(['audit', 'verify']);
   assert.equal(bad.status, 1, bad.stdout + bad.stderr);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { World, runCli } from './harness.mjs';
+import { World, runCli, sql as dbSql } from './harness.mjs';
 
 const w = new World('demo');
 let admin;
@@ -16,7 +16,7 @@ let admin;
 const IDCARD_RE = /(?<![0-9A-Za-z+/])[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dX](?![0-9A-Za-z+/])/;
 
 function sqlite(db, sql) {
-  const r = spawnSync('sqlite3', [db, sql], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = dbSql(db, sql);
   assert.equal(r.status, 0, `sqlite3 failed: ${r.stderr}`);
   return r.stdout;
 }

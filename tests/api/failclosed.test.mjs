@@ -6,14 +6,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { ADMIN_PASSWORD, World } from './harness.mjs';
+import { ADMIN_PASSWORD, World, sql as dbSql } from './harness.mjs';
 
 const w = new World('failclosed');
 let admin;
 let token;
 
 const sqlite = (sql) => {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', w.db, sql], { encoding: 'utf8' });
+  const r = dbSql(w.db, sql);
   assert.equal(r.status, 0, r.stderr);
 };
 

@@ -52,6 +52,67 @@ export function command(args) {
 /** How much longer things take under valgrind (for start-up waits). */
 export const SLOWDOWN = VALGRIND ? 20 : 1;
 
+// ---- the database under test: SQLite files, or PostgreSQL ---------------------
+
+// XINZHI_TEST_PG (the base URL of a cluster, such as the throwaway one
+// scripts/pg-cluster starts; ctest's apipg_* entries name the file holding it
+// in XINZHI_TEST_PG_FILE) runs every world on
+// PostgreSQL: each World gets a database of its own, dropped at teardown,
+// and its key file in its temp dir (xinzhi.key in the working directory is
+// the default for a postgres:// database).
+export const PG_URL = process.env.XINZHI_TEST_PG_FILE
+  ? fs.readFileSync(process.env.XINZHI_TEST_PG_FILE, 'utf8').trim()
+  : (process.env.XINZHI_TEST_PG ?? '');
+export const ON_PG = PG_URL !== '';
+const isUrl = (db) => /^postgres(ql)?:\/\//.test(db);
+const liveDatabases = new Set();
+const urlDirs = new Map(); // database URL → the temp dir its key file is in
+
+function psql(url, args, input) {
+  return spawnSync('psql', [url, '-qAtX', '-v', 'ON_ERROR_STOP=1', ...args],
+    { encoding: 'utf8', input, timeout: 120_000 });
+}
+
+function pgAdmin(statement) {
+  const r = psql(`${PG_URL}/postgres`, ['-c', statement]);
+  if (r.status !== 0) throw new Error(`psql ${statement}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** A fresh database for dir: dir/<name>.db, or on PostgreSQL a new database
+ * whose key file lives in dir. */
+export function newDatabase(dir, name = 'xinzhi') {
+  if (!ON_PG) return path.join(dir, `${name}.db`);
+  const db = `xz_${name.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${crypto.randomBytes(6).toString('hex')}`;
+  pgAdmin(`CREATE DATABASE ${db}`);
+  const url = `${PG_URL}/${db}`;
+  liveDatabases.add(db);
+  urlDirs.set(url, dir);
+  return url;
+}
+
+/** Drops a database newDatabase() made (no-op for SQLite files). */
+export function dropDatabase(db) {
+  if (!isUrl(db)) return;
+  const name = db.slice(db.lastIndexOf('/') + 1);
+  pgAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  liveDatabases.delete(name);
+  urlDirs.delete(db);
+}
+
+/** The key file xinzhi uses for db by default. */
+export function keyFileOf(db) {
+  return isUrl(db) ? path.join(urlDirs.get(db), 'xinzhi.key') : `${db}.key`;
+}
+
+/** Runs SQL on db with the sqlite3 or psql shell: {status, stdout, stderr},
+ * rows one per line, columns separated by '|', as both print them. On
+ * PostgreSQL the table name user is quoted, as the program does. */
+export function sql(db, query) {
+  if (!isUrl(db)) return spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, query], { encoding: 'utf8' });
+  return psql(db, ['-c', query.replace(/(?<![."\w])user(?![\w"])/g, '"user"')]);
+}
+
 export const ADMIN_PASSWORD = 'Chief-Test-Pass-2024';
 export const DEFAULT_PASSWORD = 'Test-Pass-12345';
 /** Settings most test worlds run with (see World.seed). */
@@ -92,6 +153,9 @@ process.on('exit', () => {
   }
   for (const dir of liveDirs) {
     try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ }
+  }
+  for (const db of liveDatabases) {
+    try { pgAdmin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`); } catch { /* best effort */ }
   }
 });
 
@@ -206,6 +270,7 @@ export class Server {
         assert.fail(`xinzhi serve did not exit within ${timeoutMs} ms of SIGTERM:\n${this.stderr}`);
       }
     }
+    if (process.env.XINZHI_TEST_SHOW_STDERR && this.stderr) process.stderr.write(this.stderr);
     assertNoSanitizerReport(this.stderr, 'xinzhi serve');
     assert.deepEqual(this.exited, { code: 0, signal: null },
       `xinzhi serve should exit 0 after SIGTERM; stderr:\n${this.stderr}`);
@@ -225,7 +290,7 @@ export async function startServer(db, { threads = 4, env = {}, args = [] } = {})
       '--threads', String(threads), ...args]);
     const child = spawn(prog, argv, {
       env: childEnv(env),
-      cwd: path.dirname(db),
+      cwd: isUrl(db) ? urlDirs.get(db) : path.dirname(db),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     liveChildren.add(child);
@@ -314,7 +379,16 @@ export class Client {
       }
       headers['Content-Type'] ??= 'application/json';
     }
-    const res = await fetch(this.base + urlPath, { method, headers, body: payload });
+    let res;
+    try {
+      res = await fetch(this.base + urlPath, { method, headers, body: payload });
+    } catch (e) {
+      // a kept-alive connection the server closed after its idle timeout
+      // while this process was blocked (a synchronous seed of another world):
+      // the request never left, so sending it again on a new one is safe
+      if (!['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'].includes(e.cause?.code)) throw e;
+      res = await fetch(this.base + urlPath, { method, headers, body: payload });
+    }
     const text = await res.text();
     this.absorbCookie(res);
     return new Reply(res, text);
@@ -365,11 +439,17 @@ export class World {
   constructor(label) {
     this.label = label;
     this.dir = makeTempDir(label);
-    this.db = path.join(this.dir, 'xinzhi.db');
+    this.db = newDatabase(this.dir);
     this.server = null;
   }
 
   get base() { return this.server.base; }
+
+  /** The key file sealing this world's personal data. */
+  get keyFile() { return keyFileOf(this.db); }
+
+  /** SQL on this world's database (see sql()). */
+  sql(query) { return sql(this.db, query); }
 
   /** xinzhi --db <db> args… */
   cli(args, opts = {}) {
@@ -458,6 +538,8 @@ export class World {
       if (this.server && !this.server.exited) await this.server.stop();
     } finally {
       if (this.server) this.server.kill();
+      if (this.server && !this.server.exited) await this.server.exitPromise;
+      dropDatabase(this.db);
       removeTempDir(this.dir);
     }
   }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { ADMIN_PASSWORD, World, makeUscc } from './harness.mjs';
+import { ADMIN_PASSWORD, World, makeUscc, sql as dbSql } from './harness.mjs';
 
 const w = new World('inject');
 let admin, auditor;
@@ -252,8 +252,7 @@ test('the data is intact afterwards', async () => {
   const users = await admin.login('admin', ADMIN_PASSWORD);
   assert.equal(users.status, 200, 'the user table still works');
   await w.stop();
-  const check = spawnSync('sqlite3', [w.db, 'PRAGMA integrity_check; SELECT count(*) FROM enterprise; SELECT count(*) FROM user;'],
-    { encoding: 'utf8' });
+  const check = dbSql(w.db, 'PRAGMA integrity_check; SELECT count(*) FROM enterprise; SELECT count(*) FROM user;');
   assert.equal(check.status, 0, check.stderr);
   const [integrity, enterprises, userCount] = check.stdout.trim().split('\n');
   assert.equal(integrity, 'ok');

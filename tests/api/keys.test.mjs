@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { World, makeUscc, runCli } from './harness.mjs';
+import { World, makeUscc, runCli, sql as dbSql } from './harness.mjs';
 
 const w = new World('keys');
 let admin;
@@ -20,7 +20,7 @@ let person;
 let idcard;
 let mobile;
 
-const sqlite = (db, sql) => spawnSync('sqlite3', [db, sql], { encoding: 'utf8' });
+const sqlite = (db, sql) => dbSql(db, sql);
 const contains = (file, text) => fs.existsSync(file) && fs.readFileSync(file).includes(Buffer.from(text));
 
 async function reveal(client, id, field) {

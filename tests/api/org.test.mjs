@@ -15,7 +15,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { spawnSync } from 'node:child_process';
-import { World, makeUscc } from './harness.mjs';
+import { World, makeUscc, sql as dbSql } from './harness.mjs';
 
 const w = new World('org');
 let admin;
@@ -110,7 +110,7 @@ test('the demo network is the same for the same seed', () => {
     try {
       x.seed({ settings: {} });
       const q = (sql) => {
-        const r = spawnSync('sqlite3', [x.db, sql], { encoding: 'utf8' });
+        const r = dbSql(x.db, sql);
         assert.equal(r.status, 0, r.stderr);
         return r.stdout;
       };

@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { World } from './harness.mjs';
+import { World, sql as dbSql } from './harness.mjs';
 
 const TODAY = '2026-06-15';
 // noon in Beijing on TODAY, as seconds added to the wall clock
@@ -29,7 +29,7 @@ let otherEnt; // an enterprise outside it
 
 const step = (c, id, body) => c.post(`/api/v1/problem/${id}/transition`, body);
 const sql = (q) => {
-  const r = spawnSync('sqlite3', [w.db, q], { encoding: 'utf8' });
+  const r = dbSql(w.db, q);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 };

@@ -14,7 +14,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { DEFAULT_PASSWORD, World } from './harness.mjs';
+import { DEFAULT_PASSWORD, World, sql as dbSql } from './harness.mjs';
 
 const w = new World('separation');
 const ADMIN_ROLES = ['sysadmin', 'secadmin', 'auditadmin'];
@@ -22,7 +22,7 @@ const CJK = /[\u4e00-\u9fff]/;
 let seedOut, admin, sys, sec, aud, personId;
 
 const sqlite = (sql) => {
-  const r = spawnSync('sqlite3', [w.db, sql], { encoding: 'utf8' });
+  const r = dbSql(w.db, sql);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 };

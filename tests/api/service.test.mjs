@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { World } from './harness.mjs';
+import { World, sql as dbSql } from './harness.mjs';
 
 const TODAY = '2026-06-15';
 const clockOffset = () => String(Math.round((Date.UTC(2026, 5, 15, 4, 0, 0) - Date.now()) / 1000));
@@ -20,7 +20,7 @@ let admin, op, viewer, district;
 let talents;
 
 const sql = (q) => {
-  const r = spawnSync('sqlite3', [w.db, q], { encoding: 'utf8' });
+  const r = dbSql(w.db, q);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 };

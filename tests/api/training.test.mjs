@@ -11,14 +11,14 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { World } from './harness.mjs';
+import { World, sql as dbSql } from './harness.mjs';
 
 const w = new World('training');
 const YEAR = 2030;
 let admin, district, city, jiangyin, cadres, regions;
 
 const sqlite = (sql) => {
-  const r = spawnSync('sqlite3', [w.db, sql], { encoding: 'utf8' });
+  const r = dbSql(w.db, sql);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout.trim();
 };

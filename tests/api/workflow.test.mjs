@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { World } from './harness.mjs';
+import { World, sql as dbSql } from './harness.mjs';
 
 const w = new World('workflow');
 let admin;
@@ -111,9 +111,7 @@ test('submit → review → approve, by the right roles and by different people'
     ['review', '待审核', '待审批', 'admin'],
     ['approve', '待审批', '已批准', 'admin2'],
   ]);
-  const audit = spawnSync('sqlite3', [w.db,
-    `SELECT count(*) FROM audit_log WHERE action = 'transition' AND entity = 'award' AND entity_id = ${a.id}`],
-  { encoding: 'utf8' });
+  const audit = dbSql(w.db, `SELECT count(*) FROM audit_log WHERE action = 'transition' AND entity = 'award' AND entity_id = ${a.id}`);
   assert.equal(audit.stdout.trim(), '3');
 });
 

@@ -170,7 +170,7 @@ static void test_chain(void **state)
 static void plan_uses(enum org_hierarchy h, const char *const *indexes)
 {
 	char sql[4096];
-	snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s", org_descendants_sql(h));
+	snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s", org_descendants_sql(h, STORE_SQLITE));
 	struct store_stmt *st = NULL;
 	assert_int_equal(store_prepare(db, sql, &st), XZ_OK);
 	store_bind_int(st, 1, 1);

@@ -1,0 +1,1024 @@
+/*
+ * The PostgreSQL backend of store.h, over libpq. Callers' statements are
+ * SQLite-flavoured text with '?' placeholders; each is rewritten once at
+ * prepare time: placeholders become $1..$n and the table name user (a
+ * reserved word here) is quoted. Values travel as text of unknown type, so
+ * PostgreSQL infers each parameter's type from where it stands (an id
+ * compared with a BIGINT column is a BIGINT), the way SQLite's loose typing
+ * let callers bind an id as text; photos travel as binary BYTEA.
+ *
+ * The semantics callers were written against are kept:
+ * - A write transaction (store_begin) takes one advisory lock for its
+ *   whole life, as SQLite's BEGIN IMMEDIATE takes the write lock: writers
+ *   queue, so the audit hash chain, the change feed's sequence and the
+ *   check-then-insert validations see one writer at a time, across every
+ *   process on the database. Readers never wait for it.
+ * - A failed statement inside a transaction fails alone: each write in a
+ *   transaction runs under its own savepoint, where PostgreSQL would
+ *   otherwise abort the whole transaction.
+ * - store_last_insert_id() is the identity value of the last INSERT on the
+ *   connection: the rewrite appends RETURNING for tables that have one.
+ * A result is fetched whole at the first step; statements that read the
+ * large tables page through them (LIMIT/OFFSET), as they do on SQLite.
+ */
+#include "core/log.h"
+#include "core/mem.h"
+#include "store/store_impl.h"
+
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* the key of the writers' advisory lock ("xzwr"), and of the lock between
+ * servers and rekey/restore ("xzpr") */
+#define WRITE_LOCK_KEY   0x787a7772
+#define PROCESS_LOCK_KEY 0x787a7072
+/* a writer waiting longer than this gets XZ_ERR_BUSY, like SQLite's busy
+ * timeout */
+#define LOCK_TIMEOUT "10s"
+
+#define OID_BOOL    16
+#define OID_BYTEA   17
+#define OID_INT8    20
+#define OID_INT2    21
+#define OID_INT4    23
+#define OID_OID     26
+#define OID_FLOAT4  700
+#define OID_FLOAT8  701
+#define OID_NUMERIC 1700
+
+/* tables with an identity column, by name, filled on first use and
+ * forgotten after DDL */
+struct ident {
+	char *table;
+	char *column; /* NULL: the table has none */
+};
+
+struct pg {
+	struct store base;
+	PGconn *conn;
+	int tx_depth;
+	bool aborted; /* a statement failed outside a savepoint: only rollback works */
+	int64_t last_id;
+	int changes;
+	char errmsg[512];
+	struct ident *idents;
+	int nidents;
+	bool idents_loaded;
+};
+
+struct pg_stmt {
+	struct store_stmt base;
+	struct pg *db;
+	char *sql; /* rewritten */
+	int nparams;
+	char **values;
+	int *lengths, *formats;
+	Oid *types;
+	bool write;           /* INSERT, UPDATE or DELETE: runs under a savepoint in a tx */
+	bool returning_added; /* RETURNING <identity> was appended */
+	PGresult *res;
+	int row, nrows;
+	bool executed;
+	enum xz_result result;
+	unsigned char *blob;
+};
+
+static void set_error(struct pg *db, const char *what)
+{
+	snprintf(db->errmsg, sizeof(db->errmsg), "%s", what ? what : "");
+	size_t n = strlen(db->errmsg);
+	while (n && (db->errmsg[n - 1] == '\n' || db->errmsg[n - 1] == ' '))
+		db->errmsg[--n] = 0;
+}
+
+/* A failed result as a code, by SQLSTATE class or code. */
+static enum xz_result failure_of(const PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (!state)
+		return XZ_ERR_STORE;
+	if (!strcmp(state, "23505"))
+		return XZ_ERR_DUPLICATE;
+	if (!strcmp(state, "23503"))
+		return XZ_ERR_REFERENCED;
+	if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03") ||
+	    !strcmp(state, "57014"))
+		return XZ_ERR_BUSY;
+	if (!strcmp(state, "53100"))
+		return XZ_ERR_FULL;
+	if (!strcmp(state, "53200"))
+		return XZ_ERR_NOMEM;
+	if (!strncmp(state, "08", 2) || !strncmp(state, "58", 2))
+		return XZ_ERR_IO;
+	return XZ_ERR_STORE;
+}
+
+static void quiet_notice(void *arg, const char *message)
+{
+	(void)arg;
+	log_debug("postgres: %s", message);
+}
+
+/* Runs parameterless SQL on the connection; result code and message kept. */
+static enum xz_result run(struct pg *db, const char *sql)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	ExecStatusType s = PQresultStatus(res);
+	enum xz_result r = XZ_OK;
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+		set_error(db, PQresultErrorMessage(res));
+		r = failure_of(res);
+		if (r == XZ_ERR_STORE && !PQresultErrorField(res, PG_DIAG_SQLSTATE) &&
+		    PQstatus(db->conn) != CONNECTION_OK)
+			r = XZ_ERR_IO;
+		log_error("sql failed: %s: %s", db->errmsg, sql);
+	}
+	PQclear(res);
+	return r;
+}
+
+static enum xz_result pg_exec(struct store *base, const char *sql)
+{
+	struct pg *db = (struct pg *)base;
+	db->idents_loaded = false; /* DDL may have made tables */
+	enum xz_result r = run(db, sql);
+	if (r && db->tx_depth > 0)
+		db->aborted = true;
+	return r;
+}
+
+static void forget_idents(struct pg *db)
+{
+	for (int i = 0; i < db->nidents; i++) {
+		free(db->idents[i].table);
+		free(db->idents[i].column);
+	}
+	free(db->idents);
+	db->idents = NULL;
+	db->nidents = 0;
+}
+
+static void load_idents(struct pg *db)
+{
+	forget_idents(db);
+	PGresult *res = PQexec(db->conn, "SELECT c.relname, a.attname FROM pg_class c"
+	                                 " JOIN pg_namespace n ON n.oid = c.relnamespace"
+	                                 " LEFT JOIN pg_attribute a ON a.attrelid = c.oid"
+	                                 " AND a.attidentity <> '' AND a.attnum > 0"
+	                                 " WHERE c.relkind = 'r' AND n.nspname = current_schema()");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+		db->nidents = PQntuples(res);
+		db->idents = xcalloc((size_t)db->nidents + 1, sizeof(*db->idents));
+		for (int i = 0; i < db->nidents; i++) {
+			db->idents[i].table = xstrdup(PQgetvalue(res, i, 0));
+			if (!PQgetisnull(res, i, 1))
+				db->idents[i].column = xstrdup(PQgetvalue(res, i, 1));
+		}
+		db->idents_loaded = true;
+	}
+	PQclear(res);
+}
+
+static const char *identity_of(struct pg *db, const char *table, size_t len)
+{
+	if (!db->idents_loaded)
+		load_idents(db);
+	for (int i = 0; i < db->nidents; i++)
+		if (strlen(db->idents[i].table) == len && !strncmp(db->idents[i].table, table, len))
+			return db->idents[i].column;
+	return NULL;
+}
+
+static bool is_word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || (unsigned char)c >= 0x80;
+}
+
+static bool starts_word(const char *p, const char *word)
+{
+	size_t n = strlen(word);
+	return !strncasecmp(p, word, n) && !is_word_char(p[n]);
+}
+
+/* The statement in PostgreSQL's form: '?' outside literals and quoted
+ * names becomes $n; a bare word user becomes "user". Counts the
+ * placeholders. */
+static char *rewrite(const char *sql, int *nparams)
+{
+	struct buf b = BUF_INIT;
+	int n = 0;
+	for (const char *p = sql; *p;) {
+		if (*p == '\'' || *p == '"') {
+			char q = *p;
+			const char *e = p + 1;
+			while (*e && !(*e == q && e[1] != q))
+				e += *e == q ? 2 : 1;
+			if (*e)
+				e++;
+			buf_append(&b, p, (size_t)(e - p));
+			p = e;
+		} else if (*p == '-' && p[1] == '-') {
+			const char *e = strchr(p, '\n');
+			e = e ? e : p + strlen(p);
+			buf_append(&b, p, (size_t)(e - p));
+			p = e;
+		} else if (*p == '?') {
+			/* "? IS NULL" gives PostgreSQL nothing to infer a type from */
+			const char *q = p + 1;
+			while (*q == ' ')
+				q++;
+			if (starts_word(q, "IS"))
+				buf_printf(&b, "CAST($%d AS TEXT)", ++n);
+			else
+				buf_printf(&b, "$%d", ++n);
+			p++;
+		} else if (is_word_char(*p)) {
+			const char *e = p;
+			while (is_word_char(*e))
+				e++;
+			bool qualified = p > sql && p[-1] == '.';
+			if (e - p == 4 && !strncasecmp(p, "user", 4) && !qualified)
+				buf_puts(&b, "\"user\"");
+			else
+				buf_append(&b, p, (size_t)(e - p));
+			p = e;
+		} else {
+			buf_putc(&b, *p++);
+		}
+	}
+	*nparams = n;
+	return buf_steal(&b);
+}
+
+/* For "INSERT INTO t ..." into a table with an identity column and no
+ * RETURNING of its own: the identity column's name, and the table's name
+ * in *table, *len. */
+static const char *insert_identity(struct pg *db, const char *sql)
+{
+	const char *p = sql;
+	while (*p == ' ' || *p == '\n' || *p == '\t')
+		p++;
+	if (!starts_word(p, "INSERT"))
+		return NULL;
+	p += 6;
+	while (*p == ' ')
+		p++;
+	if (!starts_word(p, "INTO"))
+		return NULL;
+	p += 4;
+	while (*p == ' ')
+		p++;
+	const char *t = p;
+	if (*t == '"')
+		t++;
+	const char *e = t;
+	while (is_word_char(*e))
+		e++;
+	if (strcasestr(sql, "RETURNING"))
+		return NULL;
+	return identity_of(db, t, (size_t)(e - t));
+}
+
+static bool is_write(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t' || *sql == '(')
+		sql++;
+	return starts_word(sql, "INSERT") || starts_word(sql, "UPDATE") ||
+	       starts_word(sql, "DELETE") || starts_word(sql, "WITH");
+}
+
+static void pg_close(struct store *base)
+{
+	struct pg *db = (struct pg *)base;
+	if (!db)
+		return;
+	forget_idents(db);
+	PQfinish(db->conn);
+	free(db);
+}
+
+/* A session as the callers expect: UTF-8, UTC, writers' lock wait bounded. */
+static enum xz_result session_setup(struct pg *db)
+{
+	PQsetNoticeProcessor(db->conn, quiet_notice, NULL);
+	if (PQsetClientEncoding(db->conn, "UTF8"))
+		return XZ_ERR_STORE;
+	return run(db, "SET TIME ZONE 'UTC'; SET lock_timeout = '" LOCK_TIMEOUT "';"
+	               " SET client_min_messages = warning");
+}
+
+/* The URL with any password replaced, for messages. */
+static void safe_url(const char *url, char *out, size_t n)
+{
+	const char *at = strchr(url, '@'), *scheme = strstr(url, "://");
+	const char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+	if (at && colon && colon < at)
+		snprintf(out, n, "%.*s:***%s", (int)(colon - url), url, at);
+	else
+		snprintf(out, n, "%s", url);
+}
+
+static enum xz_result pg_open(const char *url, struct store **out)
+{
+	struct pg *db = xcalloc(1, sizeof(*db));
+	char shown[256];
+	db->base.ops = &store_pg_ops;
+	*out = NULL;
+	safe_url(url, shown, sizeof(shown));
+	db->conn = PQconnectdb(url);
+	if (PQstatus(db->conn) != CONNECTION_OK) {
+		set_error(db, PQerrorMessage(db->conn));
+		fprintf(stderr, "xinzhi: 无法连接数据库 %s：%s\n", shown, db->errmsg);
+		pg_close(&db->base);
+		return XZ_ERR_STORE;
+	}
+	if (PQserverVersion(db->conn) < 150000) {
+		fprintf(stderr, "xinzhi: 数据库 %s 的 PostgreSQL 版本过低（需要 15 或更高）\n",
+		        shown);
+		pg_close(&db->base);
+		return XZ_ERR_STORE;
+	}
+	if (session_setup(db)) {
+		fprintf(stderr, "xinzhi: 数据库 %s 不可用：%s\n", shown, db->errmsg);
+		pg_close(&db->base);
+		return XZ_ERR_STORE;
+	}
+	*out = &db->base;
+	return XZ_OK;
+}
+
+static const char *pg_errmsg(struct store *base)
+{
+	return ((struct pg *)base)->errmsg;
+}
+
+/* A connection the server dropped (a restart, a failover) is opened again
+ * before a statement that is not inside a transaction. */
+static void revive(struct pg *db)
+{
+	if (db->tx_depth == 0 && PQstatus(db->conn) != CONNECTION_OK) {
+		log_warn("database connection lost; reconnecting");
+		PQreset(db->conn);
+		if (PQstatus(db->conn) == CONNECTION_OK)
+			session_setup(db);
+	}
+}
+
+static enum xz_result pg_begin(struct store *base)
+{
+	struct pg *db = (struct pg *)base;
+	char sql[96];
+	if (db->tx_depth == 0) {
+		revive(db);
+		db->aborted = false;
+		snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%d)",
+		         WRITE_LOCK_KEY);
+	} else {
+		snprintf(sql, sizeof(sql), "SAVEPOINT s%d", db->tx_depth);
+	}
+	enum xz_result r = run(db, sql);
+	if (!r)
+		db->tx_depth++;
+	else if (db->tx_depth == 0)
+		run(db, "ROLLBACK");
+	else
+		db->aborted = true;
+	return r;
+}
+
+static void pg_rollback_all(struct store *base)
+{
+	struct pg *db = (struct pg *)base;
+	if (db->tx_depth > 0 || PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+		run(db, "ROLLBACK");
+	db->tx_depth = 0;
+	db->aborted = false;
+}
+
+static enum xz_result pg_commit(struct store *base)
+{
+	struct pg *db = (struct pg *)base;
+	char sql[32];
+	if (db->tx_depth == 0)
+		return XZ_ERR_INTERNAL;
+	if (db->aborted) {
+		/* PostgreSQL would answer COMMIT with a silent ROLLBACK */
+		log_error("commit of a failed transaction: rolled back");
+		pg_rollback_all(base);
+		return XZ_ERR_STORE;
+	}
+	db->tx_depth--;
+	if (db->tx_depth == 0)
+		snprintf(sql, sizeof(sql), "COMMIT");
+	else
+		snprintf(sql, sizeof(sql), "RELEASE SAVEPOINT s%d", db->tx_depth);
+	enum xz_result r = run(db, sql);
+	if (r && db->tx_depth == 0)
+		db->tx_depth = 1; /* still open: the caller rolls back */
+	else if (r)
+		db->aborted = true;
+	return r;
+}
+
+static void pg_rollback(struct store *base)
+{
+	struct pg *db = (struct pg *)base;
+	char sql[64];
+	if (db->tx_depth > 1) {
+		db->tx_depth--;
+		snprintf(sql, sizeof(sql), "ROLLBACK TO SAVEPOINT s%d; RELEASE SAVEPOINT s%d",
+		         db->tx_depth, db->tx_depth);
+		/* the savepoint undoes the failure too: the outer level goes on */
+		if (run(db, sql) == XZ_OK)
+			db->aborted = false;
+		return;
+	}
+	pg_rollback_all(base);
+}
+
+static bool pg_in_tx(struct store *base)
+{
+	return ((struct pg *)base)->tx_depth > 0;
+}
+
+static enum xz_result pg_prepare(struct store *base, const char *sql, struct store_stmt **out)
+{
+	struct pg *db = (struct pg *)base;
+	struct pg_stmt *s = xcalloc(1, sizeof(*s));
+	s->base.db = base;
+	s->db = db;
+	s->sql = rewrite(sql, &s->nparams);
+	s->write = is_write(sql);
+	const char *ident = s->write ? insert_identity(db, s->sql) : NULL;
+	if (ident) {
+		char *with = xasprintf("%s RETURNING \"%s\"", s->sql, ident);
+		free(s->sql);
+		s->sql = with;
+		s->returning_added = true;
+	}
+	int n = s->nparams ? s->nparams : 1;
+	s->values = xcalloc((size_t)n, sizeof(*s->values));
+	s->lengths = xcalloc((size_t)n, sizeof(*s->lengths));
+	s->formats = xcalloc((size_t)n, sizeof(*s->formats));
+	s->types = xcalloc((size_t)n, sizeof(*s->types));
+	*out = &s->base;
+	return XZ_OK;
+}
+
+static void clear_result(struct pg_stmt *st)
+{
+	PQclear(st->res);
+	st->res = NULL;
+	st->executed = false;
+	st->row = -1;
+	st->nrows = 0;
+	free(st->blob);
+	st->blob = NULL;
+}
+
+static void set_param(struct pg_stmt *st, int idx, char *value, int len, int format, Oid type)
+{
+	if (idx < 1 || idx > st->nparams) {
+		free(value);
+		log_error("bind index %d outside 1..%d in: %s", idx, st->nparams, st->sql);
+		return;
+	}
+	free(st->values[idx - 1]);
+	st->values[idx - 1] = value;
+	st->lengths[idx - 1] = len;
+	st->formats[idx - 1] = format;
+	st->types[idx - 1] = type;
+}
+
+static void pg_bind_text(struct store_stmt *base, int idx, const char *v)
+{
+	set_param((struct pg_stmt *)base, idx, v ? xstrdup(v) : NULL, 0, 0, 0);
+}
+
+static void pg_bind_int(struct store_stmt *base, int idx, int64_t v)
+{
+	set_param((struct pg_stmt *)base, idx, xasprintf("%lld", (long long)v), 0, 0, 0);
+}
+
+static void pg_bind_double(struct store_stmt *base, int idx, double v)
+{
+	set_param((struct pg_stmt *)base, idx, xasprintf("%.17g", v), 0, 0, 0);
+}
+
+static void pg_bind_null(struct store_stmt *base, int idx)
+{
+	set_param((struct pg_stmt *)base, idx, NULL, 0, 0, 0);
+}
+
+static void pg_bind_blob(struct store_stmt *base, int idx, const void *data, size_t len)
+{
+	char *copy = NULL;
+	if (data) {
+		copy = xmalloc(len ? len : 1);
+		memcpy(copy, data, len);
+	}
+	set_param((struct pg_stmt *)base, idx, copy, (int)len, 1, OID_BYTEA);
+}
+
+/* Runs the statement; in a transaction a write runs under a savepoint so
+ * that its failure leaves the transaction usable, as on SQLite. */
+static enum store_step execute(struct pg_stmt *st)
+{
+	struct pg *db = st->db;
+	bool guard = st->write && db->tx_depth > 0 && !db->aborted;
+	st->executed = true;
+	st->row = -1;
+	if (db->aborted) {
+		st->result = XZ_ERR_STORE;
+		return STORE_FAIL;
+	}
+	revive(db);
+	if (guard && run(db, "SAVEPOINT xz_stmt")) {
+		db->aborted = true;
+		st->result = XZ_ERR_STORE;
+		return STORE_FAIL;
+	}
+	st->res = PQexecParams(db->conn, st->sql, st->nparams, st->types,
+	                       (const char *const *)st->values, st->lengths, st->formats, 0);
+	ExecStatusType s = PQresultStatus(st->res);
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+		set_error(db, PQresultErrorMessage(st->res));
+		st->result = failure_of(st->res);
+		if (st->result == XZ_ERR_STORE && PQstatus(db->conn) != CONNECTION_OK)
+			st->result = XZ_ERR_IO;
+		if (st->result == XZ_ERR_DUPLICATE || st->result == XZ_ERR_REFERENCED)
+			log_debug("step failed: %s", db->errmsg);
+		else
+			log_error("step failed: %s in: %s", db->errmsg, st->sql);
+		if (guard) {
+			if (run(db, "ROLLBACK TO SAVEPOINT xz_stmt; RELEASE SAVEPOINT xz_stmt"))
+				db->aborted = true;
+		} else if (db->tx_depth > 0) {
+			db->aborted = true;
+		}
+		return STORE_FAIL;
+	}
+	if (guard && run(db, "RELEASE SAVEPOINT xz_stmt")) {
+		db->aborted = true;
+		st->result = XZ_ERR_STORE;
+		return STORE_FAIL;
+	}
+	st->result = XZ_OK;
+	const char *tuples = PQcmdTuples(st->res);
+	if (*tuples)
+		db->changes = atoi(tuples);
+	if (st->returning_added) {
+		if (PQntuples(st->res) > 0)
+			db->last_id = strtoll(PQgetvalue(st->res, 0, 0), NULL, 10);
+		st->nrows = 0;
+	} else {
+		st->nrows = s == PGRES_TUPLES_OK ? PQntuples(st->res) : 0;
+	}
+	return STORE_DONE;
+}
+
+static enum store_step pg_step(struct store_stmt *base)
+{
+	struct pg_stmt *st = (struct pg_stmt *)base;
+	if (!st->executed && execute(st) == STORE_FAIL)
+		return STORE_FAIL;
+	if (st->result)
+		return STORE_FAIL;
+	free(st->blob);
+	st->blob = NULL;
+	if (st->row + 1 < st->nrows) {
+		st->row++;
+		return STORE_ROW;
+	}
+	st->row = st->nrows;
+	return STORE_DONE;
+}
+
+static void pg_reset(struct store_stmt *base)
+{
+	clear_result((struct pg_stmt *)base);
+}
+
+static enum xz_result pg_stmt_result(struct store_stmt *base)
+{
+	return ((struct pg_stmt *)base)->result;
+}
+
+static int pg_column_count(struct store_stmt *base)
+{
+	struct pg_stmt *st = (struct pg_stmt *)base;
+	if (!st->executed)
+		execute(st);
+	return st->res && !st->returning_added ? PQnfields(st->res) : 0;
+}
+
+static const char *pg_column_name(struct store_stmt *base, int col)
+{
+	struct pg_stmt *st = (struct pg_stmt *)base;
+	if (!st->executed)
+		execute(st);
+	return st->res ? PQfname(st->res, col) : NULL;
+}
+
+static bool has_row(struct pg_stmt *st, int col)
+{
+	return st->res && st->row >= 0 && st->row < st->nrows && col >= 0 &&
+	       col < PQnfields(st->res);
+}
+
+/* NUMERIC (sum() of integers) reads as an integer when it is one, as
+ * SQLite's sum() of integers is */
+static bool integral(const char *t)
+{
+	return !strpbrk(t, ".eEN");
+}
+
+static enum store_type pg_column_type(struct store_stmt *base, int col)
+{
+	struct pg_stmt *st = (struct pg_stmt *)base;
+	if (!has_row(st, col) || PQgetisnull(st->res, st->row, col))
+		return STORE_NULL;
+	switch (PQftype(st->res, col)) {
+	case OID_BOOL:
+	case OID_INT2:
+	case OID_INT4:
+	case OID_INT8:
+	case OID_OID:
+		return STORE_INT;
+	case OID_FLOAT4:
+	case OID_FLOAT8:
+		return STORE_FLOAT;
+	case OID_NUMERIC:
+		return integral(PQgetvalue(st->res, st->row, col)) ? STORE_INT : STORE_FLOAT;
+	default:
+		return STORE_TEXT;
+	}
+}
+
+static const char *pg_column_text(struct store_stmt *base, int col)
+{
+	struct pg_stmt *st = (struct pg_stmt *)base;
+	if (!has_row(st, col) || PQgetisnull(st->res, st->row, col))
+		return NULL;
+	const char *v = PQgetvalue(st->res, st->row, col);
+	if (PQftype(st->res, col) == OID_BOOL)
+		return *v == 't' ? "1" : "0";
+	return v;
+}
+
+static int64_t pg_column_int(struct store_stmt *base, int col)
+{
+	const char *v = pg_column_text(base, col);
+	if (!v)
+		return 0;
+	if (strpbrk(v, ".eE"))
+		return (int64_t)strtod(v, NULL);
+	return strtoll(v, NULL, 10);
+}
+
+static double pg_column_double(struct store_stmt *base, int col)
+{
+	const char *v = pg_column_text(base, col);
+	return v ? strtod(v, NULL) : 0.0;
+}
+
+static const void *pg_column_blob(struct store_stmt *base, int col, size_t *len)
+{
+	struct pg_stmt *st = (struct pg_stmt *)base;
+	*len = 0;
+	if (!has_row(st, col) || PQgetisnull(st->res, st->row, col))
+		return NULL;
+	const char *v = PQgetvalue(st->res, st->row, col);
+	if (PQftype(st->res, col) != OID_BYTEA) {
+		*len = (size_t)PQgetlength(st->res, st->row, col);
+		return *len ? v : NULL;
+	}
+	free(st->blob);
+	st->blob = NULL;
+	size_t n = 0;
+	unsigned char *raw = PQunescapeBytea((const unsigned char *)v, &n);
+	if (!raw) {
+		log_error("out of memory decoding a BYTEA column");
+		abort();
+	}
+	st->blob = xmalloc(n ? n : 1);
+	memcpy(st->blob, raw, n);
+	PQfreemem(raw);
+	*len = n;
+	return n ? st->blob : NULL;
+}
+
+static void pg_finalize(struct store_stmt *base)
+{
+	struct pg_stmt *st = (struct pg_stmt *)base;
+	clear_result(st);
+	for (int i = 0; i < st->nparams; i++)
+		free(st->values[i]);
+	free(st->values);
+	free(st->lengths);
+	free(st->formats);
+	free(st->types);
+	free(st->sql);
+	free(st);
+}
+
+static int64_t pg_last_insert_id(struct store *base)
+{
+	return ((struct pg *)base)->last_id;
+}
+
+static int pg_changes(struct store *base)
+{
+	return ((struct pg *)base)->changes;
+}
+
+/* tag lists are JSON arrays in text columns ('' and NULL: none) */
+static void pg_sql_tag_contains(struct buf *b, const char *col)
+{
+	buf_printf(b,
+	           "EXISTS (SELECT 1 FROM json_array_elements_text(CAST(coalesce(nullif(%s, ''),"
+	           " '[]') AS json)) AS tag(value) WHERE tag.value = ?)",
+	           col);
+}
+
+static void pg_sql_id_array(struct buf *b, const char *other, const char *table, const char *self)
+{
+	buf_printf(
+	    b,
+	    "(SELECT coalesce(json_agg(x ORDER BY x), '[]')::text FROM (SELECT %s AS x FROM %s"
+	    " WHERE %s = t.id) AS ids)",
+	    other, table, self);
+}
+
+/* LIKE in SQLite ignores the case of ASCII letters; ILIKE does */
+static void pg_sql_like(struct buf *b, const char *col)
+{
+	buf_printf(b, "%s ILIKE ? ESCAPE '\\'", col);
+}
+
+static void pg_sql_json_ids(struct buf *b)
+{
+	buf_puts(b, "(SELECT CAST(j.value AS BIGINT) FROM json_array_elements_text(CAST(? AS json))"
+	            " AS j(value))");
+}
+
+/* PostgreSQL checks its pages (data checksums, amcheck) and enforces every
+ * foreign key itself; what is left to check here is that every table
+ * reads. */
+static enum xz_result pg_check(struct store *base, void (*fn)(void *arg, const char *problem),
+                               void *arg, int *problems)
+{
+	struct pg *db = (struct pg *)base;
+	*problems = 0;
+	PGresult *tables = PQexec(db->conn, "SELECT c.relname FROM pg_class c JOIN pg_namespace n"
+	                                    " ON n.oid = c.relnamespace WHERE c.relkind = 'r'"
+	                                    " AND n.nspname = current_schema() ORDER BY 1");
+	if (PQresultStatus(tables) != PGRES_TUPLES_OK) {
+		set_error(db, PQresultErrorMessage(tables));
+		PQclear(tables);
+		return XZ_ERR_STORE;
+	}
+	for (int i = 0; i < PQntuples(tables); i++) {
+		char *q = PQescapeIdentifier(db->conn, PQgetvalue(tables, i, 0),
+		                             strlen(PQgetvalue(tables, i, 0)));
+		char *sql = xasprintf("SELECT count(*) FROM %s", q);
+		PGresult *res = PQexec(db->conn, sql);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			char line[600];
+			snprintf(line, sizeof(line), "表 %s 无法读取：%s", PQgetvalue(tables, i, 0),
+			         PQresultErrorMessage(res));
+			++*problems;
+			fn(arg, line);
+		}
+		PQclear(res);
+		free(sql);
+		PQfreemem(q);
+	}
+	PQclear(tables);
+	return XZ_OK;
+}
+
+static enum xz_result pg_backup(struct store *base, const char *path)
+{
+	(void)base;
+	fprintf(stderr,
+	        "xinzhi: PostgreSQL 数据库不用本命令备份：请用 pg_dump，或用流复制备库"
+	        "（见 docs/deployment.md）；未写入 %s\n",
+	        path);
+	return XZ_ERR_VALIDATION;
+}
+
+static enum xz_result pg_restore(const char *path, const char *url, char *msg, size_t n)
+{
+	(void)url;
+	snprintf(msg, n,
+	         "PostgreSQL 数据库不用本命令恢复：请用 pg_restore 恢复 pg_dump 的备份，"
+	         "或把流复制备库提升为主库（见 docs/deployment.md）；未读取 %s",
+	         path);
+	return XZ_ERR_VALIDATION;
+}
+
+/* ---- process lock: a session-level advisory lock on its own connection ---- */
+
+#define MAX_LOCKS 8
+
+static pthread_mutex_t locks_mu = PTHREAD_MUTEX_INITIALIZER;
+static PGconn *locks[MAX_LOCKS];
+
+static enum xz_result pg_lock(const char *url, bool exclusive, int *fd)
+{
+	*fd = -1;
+	PGconn *c = PQconnectdb(url);
+	if (PQstatus(c) != CONNECTION_OK) {
+		PQfinish(c);
+		return XZ_ERR_IO;
+	}
+	char sql[96];
+	snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_lock%s(%d)", exclusive ? "" : "_shared",
+	         PROCESS_LOCK_KEY);
+	PGresult *res = PQexec(c, sql);
+	bool got = PQresultStatus(res) == PGRES_TUPLES_OK && *PQgetvalue(res, 0, 0) == 't';
+	PQclear(res);
+	if (!got) {
+		PQfinish(c);
+		return XZ_ERR_BUSY;
+	}
+	pthread_mutex_lock(&locks_mu);
+	for (int i = 0; i < MAX_LOCKS; i++)
+		if (!locks[i]) {
+			locks[i] = c;
+			*fd = PQsocket(c);
+			break;
+		}
+	pthread_mutex_unlock(&locks_mu);
+	if (*fd < 0) {
+		PQfinish(c);
+		return XZ_ERR_BUSY;
+	}
+	return XZ_OK;
+}
+
+bool store_pg_release_lock(int fd)
+{
+	bool found = false;
+	pthread_mutex_lock(&locks_mu);
+	for (int i = 0; i < MAX_LOCKS && fd >= 0; i++)
+		if (locks[i] && PQsocket(locks[i]) == fd) {
+			PQfinish(locks[i]);
+			locks[i] = NULL;
+			found = true;
+			break;
+		}
+	pthread_mutex_unlock(&locks_mu);
+	return found;
+}
+
+static void pg_unlock(int fd)
+{
+	store_pg_release_lock(fd);
+}
+
+/* ---- key rotation ---- */
+
+/* Table and column names come from the catalog, never from a user: they
+ * are quoted as identifiers; every value is bound. Rows are found again by
+ * their ctid, which holds within the caller's transaction until the row's
+ * one update. */
+static enum xz_result rewrite_column(struct pg *db, const char *table, const char *column,
+                                     bool has_hash, const char *prefix, store_rewrite_fn fn,
+                                     void *cls, long *count)
+{
+	char *qt = PQescapeIdentifier(db->conn, table, strlen(table));
+	char *qc = PQescapeIdentifier(db->conn, column, strlen(column));
+	char *hash_col = xasprintf("%s_hash", column);
+	char *qh = PQescapeIdentifier(db->conn, hash_col, strlen(hash_col));
+	char *sel = xasprintf("SELECT ctid::text, %s FROM %s WHERE substr(%s, 1, %d) = $1", qc, qt,
+	                      qc, (int)strlen(prefix));
+	char *upd = has_hash
+	                ? xasprintf("UPDATE %s SET %s = $1, %s = coalesce($2, %s)"
+	                            " WHERE ctid = CAST($3 AS tid)",
+	                            qt, qc, qh, qh)
+	                : xasprintf("UPDATE %s SET %s = $1 WHERE ctid = CAST($2 AS tid)", qt, qc);
+	enum xz_result r = XZ_OK;
+	const char *sel_params[] = {prefix};
+	PGresult *rows = PQexecParams(db->conn, sel, 1, NULL, sel_params, NULL, NULL, 0);
+	if (PQresultStatus(rows) != PGRES_TUPLES_OK) {
+		set_error(db, PQresultErrorMessage(rows));
+		r = XZ_ERR_STORE;
+		goto out;
+	}
+	for (int i = 0; i < PQntuples(rows) && !r; i++) {
+		char *replace = NULL, *hash = NULL;
+		r = fn(cls, table, column, PQgetvalue(rows, i, 1), &replace, &hash);
+		if (r)
+			break;
+		const char *params[3] = {replace, has_hash ? hash : PQgetvalue(rows, i, 0),
+		                         PQgetvalue(rows, i, 0)};
+		PGresult *u =
+		    PQexecParams(db->conn, upd, has_hash ? 3 : 2, NULL, params, NULL, NULL, 0);
+		if (PQresultStatus(u) != PGRES_COMMAND_OK) {
+			set_error(db, PQresultErrorMessage(u));
+			r = XZ_ERR_STORE;
+		}
+		PQclear(u);
+		free(replace);
+		free(hash);
+		(*count)++;
+	}
+out:
+	if (r == XZ_ERR_STORE)
+		log_error("rewriting %s.%s failed: %s", table, column, db->errmsg);
+	PQclear(rows);
+	free(sel);
+	free(upd);
+	free(hash_col);
+	PQfreemem(qt);
+	PQfreemem(qc);
+	PQfreemem(qh);
+	return r;
+}
+
+static enum xz_result pg_rewrite_text(struct store *base, const char *prefix,
+                                      const char *const *skip, store_rewrite_fn fn, void *cls,
+                                      long *count)
+{
+	struct pg *db = (struct pg *)base;
+	enum xz_result r = XZ_OK;
+	*count = 0;
+	PGresult *cols = PQexec(db->conn, "SELECT c.relname, a.attname FROM pg_class c"
+	                                  " JOIN pg_namespace n ON n.oid = c.relnamespace"
+	                                  " JOIN pg_attribute a ON a.attrelid = c.oid"
+	                                  " WHERE c.relkind = 'r' AND n.nspname = current_schema()"
+	                                  " AND a.attnum > 0 AND NOT a.attisdropped"
+	                                  " AND a.atttypid = 'text'::regtype ORDER BY 1, a.attnum");
+	if (PQresultStatus(cols) != PGRES_TUPLES_OK) {
+		set_error(db, PQresultErrorMessage(cols));
+		PQclear(cols);
+		return XZ_ERR_STORE;
+	}
+	int n = PQntuples(cols);
+	for (int i = 0; i < n && !r; i++) {
+		const char *table = PQgetvalue(cols, i, 0), *column = PQgetvalue(cols, i, 1);
+		if (store_name_skipped(table, skip))
+			continue;
+		char want[256];
+		snprintf(want, sizeof(want), "%s_hash", column);
+		bool has_hash = false;
+		for (int k = 0; k < n; k++)
+			has_hash |= !strcmp(PQgetvalue(cols, k, 0), table) &&
+			            !strcmp(PQgetvalue(cols, k, 1), want);
+		r = rewrite_column(db, table, column, has_hash, prefix, fn, cls, count);
+	}
+	PQclear(cols);
+	return r;
+}
+
+const struct store_ops store_pg_ops = {
+    .dialect = STORE_POSTGRES,
+    .migrations = migrations_pg,
+    .nmigrations = &migrations_pg_count,
+    .version_table_sql = "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY,"
+                         " name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    .open = pg_open,
+    .close = pg_close,
+    .errmsg = pg_errmsg,
+    .exec = pg_exec,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .rollback_all = pg_rollback_all,
+    .in_tx = pg_in_tx,
+    .prepare = pg_prepare,
+    .bind_text = pg_bind_text,
+    .bind_int = pg_bind_int,
+    .bind_double = pg_bind_double,
+    .bind_null = pg_bind_null,
+    .bind_blob = pg_bind_blob,
+    .step = pg_step,
+    .reset = pg_reset,
+    .stmt_result = pg_stmt_result,
+    .column_count = pg_column_count,
+    .column_name = pg_column_name,
+    .column_type = pg_column_type,
+    .column_text = pg_column_text,
+    .column_int = pg_column_int,
+    .column_double = pg_column_double,
+    .column_blob = pg_column_blob,
+    .finalize = pg_finalize,
+    .last_insert_id = pg_last_insert_id,
+    .changes = pg_changes,
+    .sql_tag_contains = pg_sql_tag_contains,
+    .sql_id_array = pg_sql_id_array,
+    .sql_like = pg_sql_like,
+    .sql_json_ids = pg_sql_json_ids,
+    .check = pg_check,
+    .backup = pg_backup,
+    .restore = pg_restore,
+    .lock = pg_lock,
+    .unlock = pg_unlock,
+    .rewrite_text = pg_rewrite_text,
+};
