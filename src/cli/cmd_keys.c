@@ -251,7 +251,10 @@ int cli_restore(struct cli *cli, int argc, char **argv)
 			fprintf(stderr, "xinzhi: 恢复加密备份需要数据密钥：%s\n", msg);
 			goto out;
 		}
-		plain = xasprintf("%s.restore-%ld", cli->db, (long)getpid());
+		/* opened beside the database file, or beside the backup when the
+		 * database is a PostgreSQL URL */
+		plain = xasprintf("%s.restore-%ld", store_url_is_postgres(cli->db) ? path : cli->db,
+		                  (long)getpid());
 		if (crypto_open_file(path, plain, msg, sizeof(msg))) {
 			fprintf(stderr, "xinzhi: %s\n", msg);
 			goto out;

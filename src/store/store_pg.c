@@ -27,9 +27,15 @@
 
 #include <libpq-fe.h>
 #include <pthread.h>
+#include <errno.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
 
 /* the key of the writers' advisory lock ("xzwr"), and of the lock between
  * servers and rekey/restore ("xzpr") */
@@ -59,6 +65,7 @@ struct ident {
 struct pg {
 	struct store base;
 	PGconn *conn;
+	char *url; /* for pg_dump */
 	int tx_depth;
 	bool aborted; /* a statement failed outside a savepoint: only rollback works */
 	int64_t last_id;
@@ -79,6 +86,7 @@ struct pg_stmt {
 	Oid *types;
 	bool write;           /* INSERT, UPDATE or DELETE: runs under a savepoint in a tx */
 	bool returning_added; /* RETURNING <identity> was appended */
+	bool nomem;           /* a parameter could not be copied */
 	PGresult *res;
 	int row, nrows;
 	bool executed;
@@ -298,6 +306,7 @@ static void pg_close(struct store *base)
 		return;
 	forget_idents(db);
 	PQfinish(db->conn);
+	free(db->url);
 	free(db);
 }
 
@@ -327,6 +336,7 @@ static enum xz_result pg_open(const char *url, struct store **out)
 	struct pg *db = xcalloc(1, sizeof(*db));
 	char shown[256];
 	db->base.ops = &store_pg_ops;
+	db->url = xstrdup(url);
 	*out = NULL;
 	safe_url(url, shown, sizeof(shown));
 	db->conn = PQconnectdb(url);
@@ -445,10 +455,26 @@ static bool pg_in_tx(struct store *base)
 	return ((struct pg *)base)->tx_depth > 0;
 }
 
+/* A zeroed block from the fallible allocator (NULL when it fails). */
+static void *try_zalloc(size_t n)
+{
+	void *p = try_malloc(n);
+	if (p)
+		memset(p, 0, n);
+	return p;
+}
+
+/* The statement and its parameter arrays come from the fallible allocator:
+ * like SQLite's own memory on the other backend, an allocation failure
+ * here is XZ_ERR_NOMEM to the caller, never an abort (the fault tests
+ * inject them). */
 static enum xz_result pg_prepare(struct store *base, const char *sql, struct store_stmt **out)
 {
 	struct pg *db = (struct pg *)base;
-	struct pg_stmt *s = xcalloc(1, sizeof(*s));
+	struct pg_stmt *s = try_zalloc(sizeof(*s));
+	*out = NULL;
+	if (!s)
+		return XZ_ERR_NOMEM;
 	s->base.db = base;
 	s->db = db;
 	s->sql = rewrite(sql, &s->nparams);
@@ -460,11 +486,20 @@ static enum xz_result pg_prepare(struct store *base, const char *sql, struct sto
 		s->sql = with;
 		s->returning_added = true;
 	}
-	int n = s->nparams ? s->nparams : 1;
-	s->values = xcalloc((size_t)n, sizeof(*s->values));
-	s->lengths = xcalloc((size_t)n, sizeof(*s->lengths));
-	s->formats = xcalloc((size_t)n, sizeof(*s->formats));
-	s->types = xcalloc((size_t)n, sizeof(*s->types));
+	size_t n = (size_t)(s->nparams ? s->nparams : 1);
+	s->values = try_zalloc(n * sizeof(*s->values));
+	s->lengths = try_zalloc(n * sizeof(*s->lengths));
+	s->formats = try_zalloc(n * sizeof(*s->formats));
+	s->types = try_zalloc(n * sizeof(*s->types));
+	if (!s->values || !s->lengths || !s->formats || !s->types) {
+		free(s->values);
+		free(s->lengths);
+		free(s->formats);
+		free(s->types);
+		free(s->sql);
+		free(s);
+		return XZ_ERR_NOMEM;
+	}
 	*out = &s->base;
 	return XZ_OK;
 }
@@ -480,33 +515,49 @@ static void clear_result(struct pg_stmt *st)
 	st->blob = NULL;
 }
 
-static void set_param(struct pg_stmt *st, int idx, char *value, int len, int format, Oid type)
+/* Keeps a copy of a parameter's bytes (len of them, or a string when len
+ * is -1; NULL binds NULL). A copy that cannot be made fails the statement
+ * with XZ_ERR_NOMEM at its step. */
+static void set_param(struct pg_stmt *st, int idx, const char *value, int len, int format, Oid type)
 {
 	if (idx < 1 || idx > st->nparams) {
-		free(value);
 		log_error("bind index %d outside 1..%d in: %s", idx, st->nparams, st->sql);
 		return;
 	}
+	char *copy = NULL;
+	if (value) {
+		size_t n = len < 0 ? strlen(value) : (size_t)len;
+		if (!(copy = try_malloc(n + 1))) {
+			st->nomem = true;
+			return;
+		}
+		memcpy(copy, value, n);
+		copy[n] = 0;
+	}
 	free(st->values[idx - 1]);
-	st->values[idx - 1] = value;
-	st->lengths[idx - 1] = len;
+	st->values[idx - 1] = copy;
+	st->lengths[idx - 1] = len < 0 ? 0 : len;
 	st->formats[idx - 1] = format;
 	st->types[idx - 1] = type;
 }
 
 static void pg_bind_text(struct store_stmt *base, int idx, const char *v)
 {
-	set_param((struct pg_stmt *)base, idx, v ? xstrdup(v) : NULL, 0, 0, 0);
+	set_param((struct pg_stmt *)base, idx, v, -1, 0, 0);
 }
 
 static void pg_bind_int(struct store_stmt *base, int idx, int64_t v)
 {
-	set_param((struct pg_stmt *)base, idx, xasprintf("%lld", (long long)v), 0, 0, 0);
+	char text[24];
+	snprintf(text, sizeof(text), "%lld", (long long)v);
+	set_param((struct pg_stmt *)base, idx, text, -1, 0, 0);
 }
 
 static void pg_bind_double(struct store_stmt *base, int idx, double v)
 {
-	set_param((struct pg_stmt *)base, idx, xasprintf("%.17g", v), 0, 0, 0);
+	char text[40];
+	snprintf(text, sizeof(text), "%.17g", v);
+	set_param((struct pg_stmt *)base, idx, text, -1, 0, 0);
 }
 
 static void pg_bind_null(struct store_stmt *base, int idx)
@@ -516,12 +567,7 @@ static void pg_bind_null(struct store_stmt *base, int idx)
 
 static void pg_bind_blob(struct store_stmt *base, int idx, const void *data, size_t len)
 {
-	char *copy = NULL;
-	if (data) {
-		copy = xmalloc(len ? len : 1);
-		memcpy(copy, data, len);
-	}
-	set_param((struct pg_stmt *)base, idx, copy, (int)len, 1, OID_BYTEA);
+	set_param((struct pg_stmt *)base, idx, data, (int)len, 1, OID_BYTEA);
 }
 
 /* Runs the statement; in a transaction a write runs under a savepoint so
@@ -532,8 +578,10 @@ static enum store_step execute(struct pg_stmt *st)
 	bool guard = st->write && db->tx_depth > 0 && !db->aborted;
 	st->executed = true;
 	st->row = -1;
-	if (db->aborted) {
-		st->result = XZ_ERR_STORE;
+	if (db->aborted || st->nomem) {
+		st->result = st->nomem ? XZ_ERR_NOMEM : XZ_ERR_STORE;
+		if (st->nomem && db->tx_depth > 0)
+			db->aborted = true; /* as SQLite's lost transaction: only rollback now */
 		return STORE_FAIL;
 	}
 	revive(db);
@@ -546,8 +594,8 @@ static enum store_step execute(struct pg_stmt *st)
 	                       (const char *const *)st->values, st->lengths, st->formats, 0);
 	ExecStatusType s = PQresultStatus(st->res);
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
-		set_error(db, PQresultErrorMessage(st->res));
-		st->result = failure_of(st->res);
+		set_error(db, st->res ? PQresultErrorMessage(st->res) : "out of memory in libpq");
+		st->result = st->res ? failure_of(st->res) : XZ_ERR_NOMEM;
 		if (st->result == XZ_ERR_STORE && PQstatus(db->conn) != CONNECTION_OK)
 			st->result = XZ_ERR_IO;
 		if (st->result == XZ_ERR_DUPLICATE || st->result == XZ_ERR_REFERENCED)
@@ -766,9 +814,61 @@ static void pg_sql_json_ids(struct buf *b)
 	            " AS j(value))");
 }
 
-/* PostgreSQL checks its pages (data checksums, amcheck) and enforces every
- * foreign key itself; what is left to check here is that every table
- * reads. */
+/* Every row whose single-column foreign key names no row: PostgreSQL
+ * enforces them, so one turns up only when triggers were switched off
+ * (session_replication_role) or after damage. The names come from the
+ * catalog and are quoted. */
+static enum xz_result check_foreign_keys(struct pg *db, void (*fn)(void *arg, const char *problem),
+                                         void *arg, int *problems)
+{
+	PGresult *fks = PQexec(
+	    db->conn, "SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text,"
+	              " b.attname, EXISTS (SELECT 1 FROM pg_attribute i WHERE i.attrelid ="
+	              " c.conrelid AND i.attname = 'id') FROM pg_constraint c"
+	              " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]"
+	              " JOIN pg_attribute b ON b.attrelid = c.confrelid AND b.attnum = c.confkey[1]"
+	              " WHERE c.contype = 'f' AND cardinality(c.conkey) = 1"
+	              " AND c.connamespace = current_schema()::regnamespace ORDER BY 1, 2");
+	if (PQresultStatus(fks) != PGRES_TUPLES_OK) {
+		set_error(db, PQresultErrorMessage(fks));
+		PQclear(fks);
+		return XZ_ERR_STORE;
+	}
+	enum xz_result r = XZ_OK;
+	for (int i = 0; i < PQntuples(fks) && !r; i++) {
+		const char *table = PQgetvalue(fks, i, 0), *col = PQgetvalue(fks, i, 1),
+		           *ref = PQgetvalue(fks, i, 2), *refcol = PQgetvalue(fks, i, 3);
+		bool has_id = *PQgetvalue(fks, i, 4) == 't';
+		char *qc = PQescapeIdentifier(db->conn, col, strlen(col));
+		char *qrc = PQescapeIdentifier(db->conn, refcol, strlen(refcol));
+		/* regclass text is already quoted where it must be */
+		char *sql = xasprintf("SELECT %s FROM %s c WHERE c.%s IS NOT NULL AND NOT EXISTS"
+		                      " (SELECT 1 FROM %s r WHERE r.%s = c.%s) LIMIT 100",
+		                      has_id ? "c.id" : "0", table, qc, ref, qrc, qc);
+		PGresult *bad = PQexec(db->conn, sql);
+		if (PQresultStatus(bad) != PGRES_TUPLES_OK) {
+			set_error(db, PQresultErrorMessage(bad));
+			r = XZ_ERR_STORE;
+		}
+		for (int k = 0; !r && k < PQntuples(bad); k++) {
+			char line[512];
+			snprintf(line, sizeof(line),
+			         "外键不一致：%s 表第 %s 行引用的 %s 记录不存在", table,
+			         PQgetvalue(bad, k, 0), ref);
+			++*problems;
+			fn(arg, line);
+		}
+		PQclear(bad);
+		free(sql);
+		PQfreemem(qc);
+		PQfreemem(qrc);
+	}
+	PQclear(fks);
+	return r;
+}
+
+/* PostgreSQL checks its own pages (data checksums, amcheck); here every
+ * table must read and every foreign key hold. */
 static enum xz_result pg_check(struct store *base, void (*fn)(void *arg, const char *problem),
                                void *arg, int *problems)
 {
@@ -799,27 +899,131 @@ static enum xz_result pg_check(struct store *base, void (*fn)(void *arg, const c
 		PQfreemem(q);
 	}
 	PQclear(tables);
+	return check_foreign_keys(db, fn, arg, problems);
+}
+
+/* ---- backup and restore through pg_dump and pg_restore ---- */
+
+/* Runs a PostgreSQL client program (no shell: argv as given) and waits.
+ * With out, its standard output is collected there (caller frees). The
+ * exit status, or -1 when it could not be started. */
+static int run_tool(char *const argv[], char **out)
+{
+	int pipefd[2] = {-1, -1};
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	if (out) {
+		*out = NULL;
+		if (pipe(pipefd)) {
+			posix_spawn_file_actions_destroy(&fa);
+			return -1;
+		}
+		posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
+		posix_spawn_file_actions_addclose(&fa, pipefd[0]);
+	}
+	pid_t pid;
+	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (out)
+		close(pipefd[1]);
+	if (rc) {
+		if (out)
+			close(pipefd[0]);
+		log_error("cannot run %s: %s", argv[0], strerror(rc));
+		return -1;
+	}
+	if (out) {
+		struct buf b = BUF_INIT;
+		char chunk[8192];
+		ssize_t n;
+		while ((n = read(pipefd[0], chunk, sizeof(chunk))) > 0 || (n < 0 && errno == EINTR))
+			if (n > 0)
+				buf_append(&b, chunk, (size_t)n);
+		close(pipefd[0]);
+		*out = buf_steal(&b);
+	}
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A consistent snapshot in pg_dump's custom format, while others write. */
+static enum xz_result pg_backup(struct store *base, const char *path)
+{
+	struct pg *db = (struct pg *)base;
+	char *file = xasprintf("--file=%s", path), *dbname = xasprintf("--dbname=%s", db->url);
+	char *argv[] = {"pg_dump", "--format=custom", "--no-owner", "--no-privileges", file, dbname,
+	                NULL};
+	int rc = run_tool(argv, NULL);
+	free(file);
+	free(dbname);
+	if (rc) {
+		set_error(db,
+		          rc < 0 ? "无法运行 pg_dump（请安装 postgresql-client）" : "pg_dump 失败");
+		return XZ_ERR_IO;
+	}
 	return XZ_OK;
 }
 
-static enum xz_result pg_backup(struct store *base, const char *path)
+/* The highest schema version in a dump's schema_version data, or -1 when
+ * the dump has none (not an xinzhi database). */
+static int dump_version(const char *path)
 {
-	(void)base;
-	fprintf(stderr,
-	        "xinzhi: PostgreSQL 数据库不用本命令备份：请用 pg_dump，或用流复制备库"
-	        "（见 docs/deployment.md）；未写入 %s\n",
-	        path);
-	return XZ_ERR_VALIDATION;
+	char *file = xstrdup(path), *out = NULL;
+	char *argv[] = {"pg_restore", "--data-only", "--table=schema_version",
+	                "--file=-",   file,          NULL};
+	int version = -1;
+	if (run_tool(argv, &out) == 0 && out && strstr(out, "COPY public.schema_version")) {
+		const char *p = strstr(out, "COPY public.schema_version");
+		p = strchr(p, '\n');
+		while (p && *++p && strncmp(p, "\\.", 2)) {
+			int v = atoi(p);
+			if (v > version)
+				version = v;
+			p = strchr(p, '\n');
+		}
+	}
+	free(out);
+	free(file);
+	return version;
 }
 
+/* Checks the dump first (an xinzhi database, no newer than this program),
+ * then replaces the database's contents in one transaction. */
 static enum xz_result pg_restore(const char *path, const char *url, char *msg, size_t n)
 {
-	(void)url;
-	snprintf(msg, n,
-	         "PostgreSQL 数据库不用本命令恢复：请用 pg_restore 恢复 pg_dump 的备份，"
-	         "或把流复制备库提升为主库（见 docs/deployment.md）；未读取 %s",
-	         path);
-	return XZ_ERR_VALIDATION;
+	int version = dump_version(path);
+	int newest = store_migrations_newest(&store_pg_ops);
+	if (version < 0) {
+		snprintf(msg, n, "%s 不是新质 PostgreSQL 数据库的备份", path);
+		return XZ_ERR_VALIDATION;
+	}
+	if (version > newest) {
+		snprintf(msg, n, "备份的数据结构版本 %d 比本程序（%d）新，请先升级程序", version,
+		         newest);
+		return XZ_ERR_VALIDATION;
+	}
+	char *file = xstrdup(path), *dbname = xasprintf("--dbname=%s", url);
+	char *argv[] = {"pg_restore",
+	                "--clean",
+	                "--if-exists",
+	                "--no-owner",
+	                "--no-privileges",
+	                "--single-transaction",
+	                "--exit-on-error",
+	                dbname,
+	                file,
+	                NULL};
+	int rc = run_tool(argv, NULL);
+	free(file);
+	free(dbname);
+	if (rc) {
+		snprintf(msg, n, "恢复失败：pg_restore %s，数据库未改变",
+		         rc < 0 ? "无法运行（请安装 postgresql-client）" : "报错");
+		return XZ_ERR_STORE;
+	}
+	return XZ_OK;
 }
 
 /* ---- process lock: a session-level advisory lock on its own connection ---- */

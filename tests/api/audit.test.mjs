@@ -9,11 +9,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { World, makeUscc, sql as dbSql } from './harness.mjs';
+import { World, makeUscc, sql as dbSql, ON_PG } from './harness.mjs';
 
 const w = new World('audit');
 let admin;
 
+const daysAgo = (n) => new Date(Date.now() - n * 86400e3).toISOString().slice(0, 10);
 const sqlite = (sql) => {
   const r = dbSql(w.db, sql);
   assert.equal(r.status, 0, r.stderr);
@@ -81,8 +82,18 @@ test('a deleted or reordered row breaks the chain there', async () => {
     assert.equal(r.status, 201, String(r));
   }
   await w.stop();
-  const copy = `${w.db}.copy`;
-  sqlite(`VACUUM INTO '${copy}'`);
+  // a copy to go back to: a backup file on SQLite (restored with `xinzhi
+  // restore`), a copy of the table on PostgreSQL (backups there are pg_dump's)
+  const copy = `${w.dir}/audit.copy`;
+  const restore = () => {
+    if (ON_PG) {
+      sqlite('DELETE FROM audit_log; INSERT INTO audit_log SELECT * FROM audit_copy');
+    } else {
+      const r = w.cli(['restore', copy], { check: false });
+      assert.equal(r.status, 0, r.stderr);
+    }
+  };
+  sqlite(ON_PG ? 'CREATE TABLE audit_copy AS SELECT * FROM audit_log' : `VACUUM INTO '${copy}'`);
   const n = Number(sqlite('SELECT count(*) FROM audit_log'));
   assert.ok(n > 5);
   sqlite('DELETE FROM audit_log WHERE id = 4');
@@ -91,14 +102,14 @@ test('a deleted or reordered row breaks the chain there', async () => {
   assert.match(v.stderr, /第 5 条/);
 
   // restore, then swap two rows' places
-  const r = w.cli(['restore', copy], { check: false });
-  assert.equal(r.status, 0, r.stderr);
+  restore();
   sqlite('UPDATE audit_log SET id = -1 WHERE id = 6; UPDATE audit_log SET id = 6 WHERE id = 7;'
     + ' UPDATE audit_log SET id = 7 WHERE id = -1');
   v = w.cli(['audit', 'verify'], { check: false });
   assert.equal(v.status, 1);
   assert.match(v.stderr, /第 6 条/);
-  w.cli(['restore', copy]);
+  restore();
+  if (ON_PG) sqlite('DROP TABLE audit_copy');
   await w.start();
   admin = await w.login('admin');
 });
@@ -116,7 +127,7 @@ test('the purge keeps at least 183 days and leaves a chain that verifies', async
   const old = w.cli(['user', 'add', 'olduser', '--role', 'viewer'],
     { input: 'Old-User-Pass-2024\n', env: { XINZHI_TEST_CLOCK_OFFSET: String(-400 * 86400) } });
   assert.equal(old.status, 0, old.stderr);
-  const oldRows = Number(sqlite("SELECT count(*) FROM audit_log WHERE ts < date('now', '-300 days')"));
+  const oldRows = Number(sqlite(`SELECT count(*) FROM audit_log WHERE ts < '${daysAgo(300)}'`));
   assert.ok(oldRows >= 1, 'the test clock dated some rows 400 days back');
   const total = Number(sqlite('SELECT count(*) FROM audit_log'));
   const cutoff = new Date(Date.now() - 200 * 86400e3).toISOString().slice(0, 10);
@@ -143,7 +154,7 @@ test('purging an old prefix: the rest verifies from the anchor, the purge row sa
       fresh.cli(['user', 'add', 'a2', '--role', 'viewer'], { input: 'New-User-Pass-2024\n' });
       const q = (sql) => dbSql(fresh.db, sql).stdout.trim();
       const before = Number(q('SELECT count(*) FROM audit_log'));
-      const oldCount = Number(q("SELECT count(*) FROM audit_log WHERE ts < date('now', '-300 days')"));
+      const oldCount = Number(q(`SELECT count(*) FROM audit_log WHERE ts < '${daysAgo(300)}'`));
       assert.ok(oldCount >= 1 && oldCount < before);
       const cutoff = new Date(Date.now() - 200 * 86400e3).toISOString().slice(0, 10);
       const p = fresh.cli(['audit', 'purge', '--before', cutoff]);

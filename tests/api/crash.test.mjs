@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { World, makeUscc, runCli, sql as dbSql } from './harness.mjs';
+import { World, makeUscc, runCli, sql as dbSql, cloneDatabase, withoutForeignKeys, dropDatabase } from './harness.mjs';
 
 const ROUNDS = Number(process.env.XINZHI_CRASH_ROUNDS ?? 20);
 const SEED = Number(process.env.XINZHI_CRASH_SEED ?? Date.now() % 1_000_000);
@@ -165,20 +165,19 @@ test('an import killed at a random moment leaves all of its rows or none', async
 });
 
 test('xinzhi check reports a broken reference and a tampered audit row, and exits 1', () => {
-  const copy = `${w.db}.broken`;
-  fs.copyFileSync(w.db, copy);
-  fs.copyFileSync(`${w.db}.key`, `${copy}.key`);
+  const copy = cloneDatabase(w.db, w.dir, 'broken');
   const sql = (s) => {
     const r = dbSql(copy, s);
     assert.equal(r.status, 0, r.stderr);
   };
-  sql("PRAGMA foreign_keys=OFF; UPDATE enterprise SET region_id = 987654 WHERE id = (SELECT min(id) FROM enterprise);");
+  sql(withoutForeignKeys(copy, 'UPDATE enterprise SET region_id = 987654 WHERE id = (SELECT min(id) FROM enterprise);'));
   let r = runCli(['--db', copy, 'check'], { check: false });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /外键不一致：enterprise 表第 \d+ 行引用的 region 记录不存在/);
-  sql("PRAGMA foreign_keys=OFF; UPDATE enterprise SET region_id = (SELECT min(id) FROM region); UPDATE audit_log SET detail = 'x' WHERE id = (SELECT max(id) FROM audit_log);");
+  sql(withoutForeignKeys(copy, "UPDATE enterprise SET region_id = (SELECT min(id) FROM region); UPDATE audit_log SET detail = 'x' WHERE id = (SELECT max(id) FROM audit_log);"));
   r = runCli(['--db', copy, 'check'], { check: false });
   assert.equal(r.status, 1);
   assert.match(r.stdout, /数据库文件完整，外键一致/);
   assert.match(r.stderr, /审计日志校验失败/);
+  dropDatabase(copy);
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { World, runCli, sql as dbSql } from './harness.mjs';
+import { World, runCli, sql as dbSql, dumpDatabase, newDatabase, dropDatabase } from './harness.mjs';
 
 const w = new World('demo');
 let admin;
@@ -57,7 +57,7 @@ test('the small demo seeds about 600 people, their roles and 150 needs', async (
 });
 
 test('身份证号 and mobile numbers are sealed in the database file', async () => {
-  const dump = sqlite(w.db, '.dump');
+  const dump = dumpDatabase(w.db);
   assert.ok(dump.length > 100_000, 'the dump has the demo city');
   const m = IDCARD_RE.exec(dump);
   assert.equal(m, null, `an ID number in clear in the dump: ${m?.[0]}`);
@@ -175,11 +175,15 @@ test('cadres have 2–6 careers in order, the last one open and matching the pos
 });
 
 test('the same seed gives the same people', () => {
-  const other = path.join(w.dir, 'again.db');
-  const r = runCli(['--db', other, 'demo', '--scale', 'small', '--seed', '20231990'], { cwd: w.dir });
-  assert.equal(r.status, 0, r.stderr);
-  const people = (db) => sqlite(db, 'SELECT name, gender, birth_date, school, region_id FROM person ORDER BY id');
-  assert.equal(people(other), people(w.db));
-  const needs = (db) => sqlite(db, 'SELECT post_name, skills, salary_min FROM need ORDER BY id');
-  assert.equal(needs(other), needs(w.db));
+  const other = newDatabase(w.dir, 'again');
+  try {
+    const r = runCli(['--db', other, 'demo', '--scale', 'small', '--seed', '20231990'], { cwd: w.dir });
+    assert.equal(r.status, 0, r.stderr);
+    const people = (db) => sqlite(db, 'SELECT name, gender, birth_date, school, region_id FROM person ORDER BY id');
+    assert.equal(people(other), people(w.db));
+    const needs = (db) => sqlite(db, 'SELECT post_name, skills, salary_min FROM need ORDER BY id');
+    assert.equal(needs(other), needs(w.db));
+  } finally {
+    dropDatabase(other);
+  }
 });

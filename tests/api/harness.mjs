@@ -113,6 +113,39 @@ export function sql(db, query) {
   return psql(db, ['-c', query.replace(/(?<![."\w])user(?![\w"])/g, '"user"')]);
 }
 
+/** A copy of db (no server may be using it) under dir: the file and its
+ * key file on SQLite, a database made from db as template on PostgreSQL
+ * (same dir, so the same key file). */
+export function cloneDatabase(db, dir, name) {
+  if (!isUrl(db)) {
+    const copy = path.join(dir, `${name}.db`);
+    for (const f of ['', '-wal', '-shm']) fs.rmSync(copy + f, { force: true });
+    fs.copyFileSync(db, copy);
+    fs.copyFileSync(`${db}.key`, `${copy}.key`);
+    return copy;
+  }
+  const copy = newDatabase(dir, name);
+  const target = copy.slice(copy.lastIndexOf('/') + 1);
+  pgAdmin(`DROP DATABASE ${target}`);
+  pgAdmin(`CREATE DATABASE ${target} TEMPLATE ${db.slice(db.lastIndexOf('/') + 1)}`);
+  return copy;
+}
+
+/** SQL that runs sql with foreign keys unchecked (to break a reference). */
+export function withoutForeignKeys(db, statements) {
+  return isUrl(db) ? `SET session_replication_role = replica; ${statements}`
+    : `PRAGMA foreign_keys=OFF; ${statements}`;
+}
+
+/** Everything db holds, as text: sqlite3's .dump, or pg_dump's. */
+export function dumpDatabase(db) {
+  const r = isUrl(db)
+    ? spawnSync('pg_dump', ['--no-owner', db], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
+    : spawnSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  assert.equal(r.status, 0, `dump failed: ${r.stderr}`);
+  return r.stdout;
+}
+
 export const ADMIN_PASSWORD = 'Chief-Test-Pass-2024';
 export const DEFAULT_PASSWORD = 'Test-Pass-12345';
 /** Settings most test worlds run with (see World.seed). */
@@ -183,7 +216,8 @@ export function runCli(args, { input, env = {}, cwd, check = true } = {}) {
     input: input ?? '',
     encoding: 'utf8',
     env: childEnv(env),
-    cwd: cwd ?? os.tmpdir(),
+    // a PostgreSQL database's key file is xinzhi.key in its world's dir
+    cwd: cwd ?? urlDirs.get(args[args.indexOf('--db') + 1]) ?? os.tmpdir(),
     timeout: 120_000 * SLOWDOWN,
   });
   // a command that refuses its arguments exits before reading stdin: writing
@@ -282,7 +316,7 @@ export class Server {
 }
 
 /** Starts `xinzhi --db DB serve` on a free 127.0.0.1 port and waits for it. */
-export async function startServer(db, { threads = 4, env = {}, args = [] } = {}) {
+export async function startServer(db, { threads = 4, env = {}, args = [], cwd } = {}) {
   let lastError;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
@@ -290,7 +324,7 @@ export async function startServer(db, { threads = 4, env = {}, args = [] } = {})
       '--threads', String(threads), ...args]);
     const child = spawn(prog, argv, {
       env: childEnv(env),
-      cwd: isUrl(db) ? urlDirs.get(db) : path.dirname(db),
+      cwd: cwd ?? (isUrl(db) ? urlDirs.get(db) : path.dirname(db)),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     liveChildren.add(child);

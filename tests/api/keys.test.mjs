@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { World, makeUscc, runCli, sql as dbSql } from './harness.mjs';
+import { World, makeUscc, runCli, sql as dbSql, ON_PG, dumpDatabase, newDatabase } from './harness.mjs';
 
 const w = new World('keys');
 let admin;
@@ -21,6 +21,34 @@ let idcard;
 let mobile;
 
 const sqlite = (db, sql) => dbSql(db, sql);
+
+/** A new, empty database to restore into, with a copy of the key file
+ * keyFrom (none: no key file yet): a file beside the world's on SQLite, a
+ * database whose key file is in a dir of its own on PostgreSQL. */
+function freshTarget(name, keyFrom) {
+  let db;
+  let key;
+  if (ON_PG) {
+    const dir = path.join(w.dir, name);
+    fs.mkdirSync(dir);
+    db = newDatabase(dir, name);
+    key = path.join(dir, 'xinzhi.key');
+  } else {
+    db = path.join(w.dir, `${name}.db`);
+    key = `${db}.key`;
+  }
+  if (keyFrom) {
+    fs.copyFileSync(keyFrom, key);
+    fs.chmodSync(key, 0o600);
+  }
+  return { db, key };
+}
+
+/** Nothing was written to a target: no file (SQLite) or no table (PostgreSQL). */
+function untouched(db) {
+  if (!ON_PG) return !fs.existsSync(db) || fs.statSync(db).size === 0;
+  return sqlite(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").stdout.trim() === '0';
+}
 const contains = (file, text) => fs.existsSync(file) && fs.readFileSync(file).includes(Buffer.from(text));
 
 async function reveal(client, id, field) {
@@ -48,7 +76,13 @@ test('no 身份证号 or mobile in clear in the database, its WAL or a backup', 
   // a change while the server runs leaves pages in the WAL
   const r = await admin.patch(`/api/v1/person/${person.id}`, { version: person.version, mobile });
   assert.ok([200, 409].includes(r.status), String(r));
-  for (const f of [w.db, `${w.db}-wal`]) {
+  if (ON_PG) {
+    const dump = dumpDatabase(w.db);
+    assert.ok(dump.includes('CREATE TABLE public.person'), 'the dump has the tables');
+    assert.ok(!dump.includes(idcard), 'the database holds the 身份证号 in clear');
+    assert.ok(!dump.includes(mobile), 'the database holds the mobile in clear');
+  }
+  for (const f of ON_PG ? [] : [w.db, `${w.db}-wal`]) {
     assert.ok(!contains(f, idcard), `${path.basename(f)} holds the 身份证号 in clear`);
     assert.ok(!contains(f, mobile), `${path.basename(f)} holds the mobile in clear`);
   }
@@ -57,6 +91,7 @@ test('no 身份证号 or mobile in clear in the database, its WAL or a backup', 
   const bytes = fs.readFileSync(bak);
   assert.equal(bytes.subarray(0, 6).toString(), 'XZBK1\n');
   assert.ok(!bytes.includes(Buffer.from('SQLite format 3')), 'the backup is not a plain database');
+  assert.ok(!bytes.includes(Buffer.from('PGDMP')), 'the backup is not a plain pg_dump');
   assert.ok(!bytes.includes(Buffer.from(idcard)) && !bytes.includes(Buffer.from(mobile)));
   assert.ok(!bytes.includes(Buffer.from('enterprise')), 'not even table names in clear');
 });
@@ -86,12 +121,11 @@ test('a backup taken under write load restores to a consistent copy', async () =
   assert.ok(acknowledged.length > ackedBefore.length, 'writes went on during the backup');
   const total = await count();
 
-  const target = path.join(w.dir, 'restored.db');
-  fs.copyFileSync(`${w.db}.key`, `${target}.key`);
-  fs.chmodSync(`${target}.key`, 0o600);
+  const { db: target } = freshTarget('restored', w.keyFile);
   const r = runCli(['--db', target, 'restore', bak]);
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(sqlite(target, 'PRAGMA integrity_check').stdout.trim(), 'ok');
+  const check = runCli(['--db', target, 'check']);
+  assert.equal(check.status, 0, check.stdout + check.stderr);
   const restored = Number(sqlite(target, 'SELECT count(*) FROM enterprise WHERE deleted_at IS NULL').stdout);
   assert.ok(restored <= total, `${restored} <= ${total}`);
   const ids = new Set(sqlite(target, 'SELECT id FROM enterprise').stdout.split('\n').filter(Boolean).map(Number));
@@ -108,16 +142,14 @@ test('an altered backup, or one made with another key, is refused and nothing ch
   bytes[bytes.length >> 1] ^= 0x01;
   const bad = path.join(w.dir, 'tampered.bak');
   fs.writeFileSync(bad, bytes);
-  const target = path.join(w.dir, 'untouched.db');
-  fs.copyFileSync(`${w.db}.key`, `${target}.key`);
-  fs.chmodSync(`${target}.key`, 0o600);
+  const { db: target } = freshTarget('untouched', w.keyFile);
   const r = runCli(['--db', target, 'restore', bad], { check: false });
   assert.equal(r.status, 1);
   assert.match(r.stderr, /已损坏或被改动/);
-  assert.ok(!fs.existsSync(target) || fs.statSync(target).size === 0, 'no database was written');
+  assert.ok(untouched(target), 'no database was written');
 
-  const other = path.join(w.dir, 'other.db');
-  runCli(['keygen', `${other}.key`]);
+  const { db: other, key: otherKey } = freshTarget('other');
+  runCli(['keygen', otherKey]);
   const o = runCli(['--db', other, 'restore', bak], { check: false });
   assert.equal(o.status, 1);
   assert.match(o.stderr, /另一个数据密钥/);
@@ -138,15 +170,15 @@ test('rekey reseals everything: data reads, is found by 身份证号, old backup
   const oldBak = path.join(w.dir, 'before-rekey.bak');
   w.cli(['backup', oldBak]);
   const oldKey = path.join(w.dir, 'old.key');
-  fs.copyFileSync(`${w.db}.key`, oldKey);
+  fs.copyFileSync(w.keyFile, oldKey);
   fs.chmodSync(oldKey, 0o600);
   const sealedBefore = sqlite(w.db, `SELECT idcard, idcard_hash FROM person WHERE id = ${person.id}`).stdout;
   await w.stop();
 
   const r = w.cli(['rekey']);
   assert.match(r.stdout, /已轮换数据密钥：([0-9a-f]{16}) → ([0-9a-f]{16})/);
-  assert.notEqual(fs.readFileSync(`${w.db}.key`, 'utf8'), fs.readFileSync(oldKey, 'utf8'));
-  assert.equal(fs.readFileSync(`${w.db}.key`, 'utf8').trim().split('\n').length, 2, 'one key left in the file');
+  assert.notEqual(fs.readFileSync(w.keyFile, 'utf8'), fs.readFileSync(oldKey, 'utf8'));
+  assert.equal(fs.readFileSync(w.keyFile, 'utf8').trim().split('\n').length, 2, 'one key left in the file');
   const sealedAfter = sqlite(w.db, `SELECT idcard, idcard_hash FROM person WHERE id = ${person.id}`).stdout;
   assert.notEqual(sealedAfter, sealedBefore);
   assert.equal(sqlite(w.db, "SELECT count(*) FROM audit_log WHERE action = 'rekey'").stdout.trim(), '1');
@@ -160,9 +192,7 @@ test('rekey reseals everything: data reads, is found by 身份证号, old backup
   assert.equal(found.items[0].id, person.id);
   await w.stop();
 
-  const target = path.join(w.dir, 'old-backup.db');
-  fs.copyFileSync(`${w.db}.key`, `${target}.key`);
-  fs.chmodSync(`${target}.key`, 0o600);
+  const { db: target } = freshTarget('old-backup', w.keyFile);
   const refused = runCli(['--db', target, 'restore', oldBak], { check: false });
   assert.equal(refused.status, 1);
   assert.match(refused.stderr, /另一个数据密钥/);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { World, makeUscc, runCli, startServer } from './harness.mjs';
+import { World, makeUscc, runCli, startServer, cloneDatabase, dropDatabase } from './harness.mjs';
 
 const ROWS = 120;
 let w;
@@ -42,12 +42,9 @@ test('a CLI import hit by one failed allocation anywhere ends in an error and wr
   // 40 points spread over the whole import: opening, reading, validating,
   // writing, committing, auditing
   const outcomes = { failed: 0, done: 0 };
-  const copy = path.join(w.dir, 'point.db');
   for (let k = 1; k <= 40; k++) {
     const n = Math.max(1, Math.floor((total * k) / 41));
-    for (const f of ['', '-wal', '-shm']) fs.rmSync(copy + f, { force: true });
-    fs.copyFileSync(w.db, copy);
-    fs.copyFileSync(`${w.db}.key`, `${copy}.key`);
+    const copy = cloneDatabase(w.db, w.dir, 'point');
     const r = runCli(['--db', copy, 'import', 'enterprise', csvPath],
       { env: { XINZHI_FAULT_ALLOC: String(n) } });
     assert.ok(r.status === 0 || r.status === 1, `N=${n}: exit ${r.status} ${r.signal}\n${r.stderr}`);
@@ -61,8 +58,9 @@ test('a CLI import hit by one failed allocation anywhere ends in an error and wr
       assert.equal(rows, 0, `N=${n}: a failed import left ${rows} rows\n${r.stderr}`);
       outcomes.failed++;
     }
-    const check = runCli(['--db', copy, 'check'], { check: false });
+    const check = runCli(['--db', copy, 'check'], { check: false, cwd: w.dir });
     assert.equal(check.status, 0, `N=${n}: ${check.stderr}`);
+    dropDatabase(copy);
   }
   console.log(`import: ${total} fallible allocations; ${outcomes.failed} injected failures ended in an error, ${outcomes.done} completed`);
 });
