@@ -30,10 +30,15 @@ test: build-asan
 	@cd build-asan && ctest --output-on-failure -j $(JOBS)
 
 # The long runs of the reliability tests: 500 rounds of SIGKILL under writes
-# and imports (make test runs 20). XINZHI_CRASH_SEED replays a failed run.
+# and imports (make test runs 20), on SQLite and then on a throwaway
+# PostgreSQL cluster. XINZHI_CRASH_SEED replays a failed run.
 test-reliability: build-asan
 	@cd tests/api && XINZHI_BIN=$(CURDIR)/build-asan/xinzhi XINZHI_CRASH_ROUNDS=$${XINZHI_CRASH_ROUNDS:-500} \
 		node --test --test-reporter=spec crash.test.mjs diskfull.test.mjs
+	@d=$$(mktemp -d) && scripts/pg-cluster start $$d/pg >/dev/null && \
+		(cd tests/api && XINZHI_TEST_PG_FILE=$$d/pg/url XINZHI_BIN=$(CURDIR)/build-asan/xinzhi \
+		XINZHI_CRASH_ROUNDS=$${XINZHI_CRASH_ROUNDS:-500} node --test --test-reporter=spec crash.test.mjs); \
+		rc=$$?; scripts/pg-cluster stop $$d/pg; rm -rf $$d; exit $$rc
 
 # libFuzzer harnesses (clang) for FUZZ_SECONDS each (default 60); FUZZ_MERGE=1 keeps new
 # inputs in fuzz/corpus/; see fuzz/run and docs/reliability.md.

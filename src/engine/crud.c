@@ -20,14 +20,14 @@
 #include <string.h>
 
 static const struct actor system_actor = {
-	.user_id = 0,
-	.username = "system",
-	.role = "system",
-	.ip = "local",
-	.perms = ~0u,
-	.region_code = NULL,
-	.region_prefix = NULL,
-	.city_wide = true,
+    .user_id = 0,
+    .username = "system",
+    .role = "system",
+    .ip = "local",
+    .perms = ~0u,
+    .region_code = NULL,
+    .region_prefix = NULL,
+    .city_wide = true,
 };
 
 const struct actor *engine_system_actor(void)
@@ -102,8 +102,7 @@ out:
 	return r;
 }
 
-enum xz_result engine_get(struct engine_ctx *ctx, const struct entity *e, int64_t id,
-                          json_t **out)
+enum xz_result engine_get(struct engine_ctx *ctx, const struct entity *e, int64_t id, json_t **out)
 {
 	enum xz_result r = load_row(ctx, e, id, out);
 	if (!r)
@@ -124,7 +123,8 @@ enum xz_result engine_reveal(struct engine_ctx *ctx, const struct entity *e, int
 	json_t *row = NULL;
 	*out = NULL;
 	if (!f || !(f->flags & F_SENSITIVE)) {
-		model_error(&ctx->errs, "field", "not_sensitive", "“%s”不是需要授权查看的字段", field);
+		model_error(&ctx->errs, "field", "not_sensitive", "“%s”不是需要授权查看的字段",
+		            field);
 		return XZ_ERR_BAD_REQUEST;
 	}
 	enum xz_result r = load_row(ctx, e, id, &row);
@@ -228,7 +228,8 @@ enum xz_result engine_scan(struct engine_ctx *ctx, const struct entity *e, const
 		goto out;
 	buf_puts(&sql, "SELECT ");
 	query_select(ctx->db, e, &sql);
-	buf_printf(&sql, " FROM %s t%s ORDER BY %s", e->table, buf_cstr(&where), buf_cstr(&q.order));
+	buf_printf(&sql, " FROM %s t%s ORDER BY %s", e->table, buf_cstr(&where),
+	           buf_cstr(&q.order));
 	if ((r = store_prepare(ctx->db, buf_cstr(&sql), &st)))
 		goto out;
 	params_bind(&p, st, 1);
@@ -328,8 +329,9 @@ static void check_refs(struct engine_ctx *ctx, const struct change *c)
 				continue;
 		}
 		if (!row_exists(ctx, target, c->vals[i].i, false))
-			model_error(&ctx->errs, f->name, "invalid_reference", "%s：所选%s（ID %" PRId64
-			            "）不存在或已删除", f->label, target->label, c->vals[i].i);
+			model_error(&ctx->errs, f->name, "invalid_reference",
+			            "%s：所选%s（ID %" PRId64 "）不存在或已删除", f->label,
+			            target->label, c->vals[i].i);
 		else if (scoped && !row_exists(ctx, target, c->vals[i].i, true))
 			model_error(&ctx->errs, f->name, "out_of_scope",
 			            "%s：所选%s超出您的数据范围", f->label, target->label);
@@ -349,7 +351,8 @@ static void check_refs(struct engine_ctx *ctx, const struct change *c)
 		const struct entity *target = model_find(l->entity);
 		json_t *v;
 		size_t k;
-		json_array_foreach(c->link_ids[i], k, v) {
+		json_array_foreach(c->link_ids[i], k, v)
+		{
 			if (!row_exists(ctx, target, json_integer_value(v), true))
 				model_error(&ctx->errs, l->name, "invalid_reference",
 				            "%s：%s（ID %" JSON_INTEGER_FORMAT "）不存在或已删除",
@@ -387,8 +390,8 @@ static void check_unique(struct engine_ctx *ctx, const struct entity *e, int64_t
 		if (v.type != SV_NULL) {
 			char sql[256];
 			snprintf(sql, sizeof(sql),
-			         "SELECT count(*) FROM %s t WHERE t.%s%s = ? AND t.id <> ?%s", e->table,
-			         f->name, sensitive ? "_hash" : "",
+			         "SELECT count(*) FROM %s t WHERE t.%s%s = ? AND t.id <> ?%s",
+			         e->table, f->name, sensitive ? "_hash" : "",
 			         soft(e) ? " AND t.deleted_at IS NULL" : "");
 			struct store_stmt *st = NULL;
 			if (!store_prepare(ctx->db, sql, &st)) {
@@ -460,7 +463,8 @@ static void collect(struct engine_ctx *ctx, const struct entity *e, json_t *in, 
 {
 	const char *key;
 	json_t *v;
-	json_object_foreach(in, key, v) {
+	json_object_foreach(in, key, v)
+	{
 		if (is_meta_key(key))
 			continue;
 		const struct link *l = model_link(e, key);
@@ -470,7 +474,8 @@ static void collect(struct engine_ctx *ctx, const struct entity *e, json_t *in, 
 			size_t k;
 			json_array_foreach(v, k, item) ok &= json_is_integer(item);
 			if (!ok) {
-				model_error(&ctx->errs, key, "invalid_type", "%s应为记录ID数组", l->label);
+				model_error(&ctx->errs, key, "invalid_type", "%s应为记录ID数组",
+				            l->label);
 			} else if (c->nlinks < 8) {
 				c->links[c->nlinks] = l;
 				c->link_ids[c->nlinks++] = v;
@@ -484,7 +489,8 @@ static void collect(struct engine_ctx *ctx, const struct entity *e, json_t *in, 
 			continue;
 		}
 		if (f->flags & F_READONLY) {
-			model_error(&ctx->errs, key, "readonly", "%s由系统维护，不能修改", f->label);
+			model_error(&ctx->errs, key, "readonly", "%s由系统维护，不能修改",
+			            f->label);
 			continue;
 		}
 		struct sqlval val;
@@ -511,7 +517,8 @@ static void collect(struct engine_ctx *ctx, const struct entity *e, json_t *in, 
 			if ((f->flags & F_REQUIRED) && !(f->flags & F_READONLY) &&
 			    json_is_null(json_object_get(merged, f->name)) &&
 			    !json_object_get(in, f->name))
-				model_error(&ctx->errs, f->name, "required", "%s不能为空", f->label);
+				model_error(&ctx->errs, f->name, "required", "%s不能为空",
+				            f->label);
 		}
 	}
 }
@@ -520,7 +527,8 @@ static json_t *diff(const struct entity *e, json_t *before, json_t *after)
 {
 	json_t *d = json_object();
 	for (size_t i = 0; i < e->nfields + e->nlinks; i++) {
-		const char *name = i < e->nfields ? e->fields[i].name : e->links[i - e->nfields].name;
+		const char *name =
+		    i < e->nfields ? e->fields[i].name : e->links[i - e->nfields].name;
 		json_t *a = before ? json_object_get(before, name) : NULL;
 		json_t *b = after ? json_object_get(after, name) : NULL;
 		if (!a)
@@ -532,37 +540,68 @@ static json_t *diff(const struct entity *e, json_t *before, json_t *after)
 		bool sensitive = i < e->nfields && (e->fields[i].flags & F_SENSITIVE);
 		/* personal data never enters the audit trail in clear */
 		json_object_set_new(d, name,
-		                    sensitive ? json_pack("{s:s, s:s}", "old", json_is_null(a) ? "" : "***",
-		                                          "new", json_is_null(b) ? "" : "***")
+		                    sensitive ? json_pack("{s:s, s:s}", "old",
+		                                          json_is_null(a) ? "" : "***", "new",
+		                                          json_is_null(b) ? "" : "***")
 		                              : json_pack("{s:O, s:O}", "old", a, "new", b));
 	}
 	return d;
 }
 
-static enum xz_result write_links(struct engine_ctx *ctx, const struct change *c, int64_t id)
+/* Whether e refers to itself (a parent in the same table): its rows are not
+ * queued, since a row may refer to one queued under another column list. */
+static bool self_referencing(const struct entity *e)
 {
+	for (size_t i = 0; i < e->nfields; i++)
+		if (e->fields[i].type == FT_REF && !strcmp(e->fields[i].ref, e->name))
+			return true;
+	return false;
+}
+
+static bool seen_before(json_t *ids, size_t k)
+{
+	for (size_t j = 0; j < k; j++)
+		if (json_integer_value(json_array_get(ids, j)) ==
+		    json_integer_value(json_array_get(ids, k)))
+			return true;
+	return false;
+}
+
+/* The row's link rows, replacing any it had. A row created in bulk mode
+ * has none to replace, and its link rows are queued with it (the ids
+ * deduplicated here, as a queued INSERT has no ON CONFLICT). */
+static enum xz_result write_links(struct engine_ctx *ctx, const struct change *c, int64_t id,
+                                  bool created)
+{
+	bool queue = created && ctx->bulk;
 	for (size_t i = 0; i < c->nlinks; i++) {
 		const struct link *l = c->links[i];
 		char sql[256];
 		struct store_stmt *st = NULL;
-		snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE %s = ?", l->table, l->self);
-		enum xz_result r = store_prepare(ctx->db, sql, &st);
-		if (r)
-			return r;
-		store_bind_int(st, 1, id);
-		if (store_step(st) != STORE_DONE) {
-			r = step_error(st);
+		enum xz_result r;
+		if (!queue) {
+			snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE %s = ?", l->table,
+			         l->self);
+			if ((r = store_prepare(ctx->db, sql, &st)))
+				return r;
+			store_bind_int(st, 1, id);
+			if (store_step(st) != STORE_DONE) {
+				r = step_error(st);
+				store_finalize(st);
+				return r;
+			}
 			store_finalize(st);
-			return r;
 		}
-		store_finalize(st);
-		snprintf(sql, sizeof(sql), "INSERT INTO %s (%s, %s) VALUES (?, ?) ON CONFLICT DO NOTHING", l->table,
-		         l->self, l->other);
-		if ((r = store_prepare(ctx->db, sql, &st)))
+		snprintf(sql, sizeof(sql), "INSERT INTO %s (%s, %s) VALUES (?, ?)%s", l->table,
+		         l->self, l->other, queue ? "" : " ON CONFLICT DO NOTHING");
+		if ((r = store_prepare_flags(ctx->db, sql, queue ? STORE_QUEUE : 0, &st)))
 			return r;
 		json_t *v;
 		size_t k;
-		json_array_foreach(c->link_ids[i], k, v) {
+		json_array_foreach(c->link_ids[i], k, v)
+		{
+			if (queue && seen_before(c->link_ids[i], k))
+				continue;
 			store_bind_int(st, 1, id);
 			store_bind_int(st, 2, json_integer_value(v));
 			if (store_step(st) != STORE_DONE) {
@@ -610,8 +649,8 @@ static void audit_failure(struct engine_ctx *ctx, const struct entity *e, const 
 	if (ctx->no_audit)
 		return;
 	json_t *d = json_array_size(ctx->errs.details)
-	                    ? json_pack("{s:O}", "errors", ctx->errs.details)
-	                    : NULL;
+	                ? json_pack("{s:O}", "errors", ctx->errs.details)
+	                : NULL;
 	audit_write(ctx->db, ctx->actor, action, e->name, id, result_info(r)->code, d);
 	json_decref(d);
 }
@@ -749,7 +788,8 @@ static enum xz_result finish_write(struct engine_ctx *ctx, const struct entity *
 	if (!r)
 		r = load_row(ctx, e, id, after);
 	if (!r)
-		r = changes_log(ctx->db, e, id, strcmp(action, "create") ? CHANGE_UPDATE : CHANGE_CREATE);
+		r = changes_log(ctx->db, e, id,
+		                strcmp(action, "create") ? CHANGE_UPDATE : CHANGE_CREATE);
 	if (!r && !ctx->no_audit) {
 		json_t *d = json_pack("{s:o, s:O?}", "changes", diff(e, before, *after), "version",
 		                      json_object_get(*after, "version"));
@@ -816,7 +856,10 @@ enum xz_result engine_create(struct engine_ctx *ctx, const struct entity *e, jso
 	}
 	buf_printf(&sql, ") VALUES (%s)", buf_cstr(&marks));
 	buf_free(&marks);
-	if ((r = store_prepare(ctx->db, buf_cstr(&sql), &st)))
+	/* an import's new rows may be queued and sent together (COPY on
+	 * PostgreSQL): the importer tracks their natural keys meanwhile */
+	int flags = ctx->bulk && !self_referencing(e) ? STORE_QUEUE : 0;
+	if ((r = store_prepare_flags(ctx->db, buf_cstr(&sql), flags, &st)))
 		goto fail;
 	int idx = 1;
 	bind_change(&c, st, &idx);
@@ -833,7 +876,7 @@ enum xz_result engine_create(struct engine_ctx *ctx, const struct entity *e, jso
 		goto fail;
 	}
 	id = store_last_insert_id(ctx->db);
-	if ((r = write_links(ctx, &c, id)))
+	if ((r = write_links(ctx, &c, id, true)))
 		goto fail;
 	if (ctx->bulk) {
 		check_still_visible(ctx, e, id);
@@ -938,7 +981,7 @@ enum xz_result engine_update(struct engine_ctx *ctx, const struct entity *e, int
 		r = XZ_ERR_CONFLICT;
 		goto fail;
 	}
-	if ((r = write_links(ctx, &c, id)))
+	if ((r = write_links(ctx, &c, id, false)))
 		goto fail;
 	if ((r = finish_write(ctx, e, "update", id, before, &after)))
 		goto fail;
@@ -981,8 +1024,9 @@ static int64_t count_referrers(struct engine_ctx *ctx, const struct entity *e, i
 			const char *args[] = {idbuf};
 			int64_t n = 0;
 			snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
-			snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s t WHERE t.%s = ?%s%s", o->table,
-			         f->name, o->flags & E_SOFT_DELETE ? " AND t.deleted_at IS NULL" : "",
+			snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s t WHERE t.%s = ?%s%s",
+			         o->table, f->name,
+			         o->flags & E_SOFT_DELETE ? " AND t.deleted_at IS NULL" : "",
 			         o == e ? " AND t.id <> ?" : "");
 			const char *args2[] = {idbuf, idbuf};
 			store_query_int(ctx->db, sql, &n, o == e ? 2 : 1, o == e ? args2 : args);
@@ -1000,10 +1044,11 @@ static int64_t count_referrers(struct engine_ctx *ctx, const struct entity *e, i
 			const char *args[] = {idbuf};
 			int64_t n = 0;
 			snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
-			snprintf(sql, sizeof(sql),
-			         "SELECT count(*) FROM %s x JOIN %s t ON t.id = x.%s WHERE x.%s = ?%s",
-			         l->table, o->table, l->self, l->other,
-			         o->flags & E_SOFT_DELETE ? " AND t.deleted_at IS NULL" : "");
+			snprintf(
+			    sql, sizeof(sql),
+			    "SELECT count(*) FROM %s x JOIN %s t ON t.id = x.%s WHERE x.%s = ?%s",
+			    l->table, o->table, l->self, l->other,
+			    o->flags & E_SOFT_DELETE ? " AND t.deleted_at IS NULL" : "");
 			store_query_int(ctx->db, sql, &n, 1, args);
 			if (n > 0) {
 				model_error(&ctx->errs, o->name, "referenced",
@@ -1031,8 +1076,8 @@ enum xz_result engine_delete(struct engine_ctx *ctx, const struct entity *e, int
 	if (count_referrers(ctx, e, id) > 0) {
 		snprintf(ctx->message, sizeof(ctx->message), "该%s正被其他数据引用，不能删除：%s",
 		         e->label,
-		         json_string_value(json_object_get(json_array_get(ctx->errs.details, 0),
-		                                           "message")));
+		         json_string_value(
+		             json_object_get(json_array_get(ctx->errs.details, 0), "message")));
 		r = XZ_ERR_REFERENCED;
 		goto fail;
 	}
@@ -1040,9 +1085,11 @@ enum xz_result engine_delete(struct engine_ctx *ctx, const struct entity *e, int
 	util_now_iso(now, sizeof(now));
 	if (soft(e))
 		snprintf(sql, sizeof(sql),
-		         "UPDATE %s SET deleted_at = ?, version = version + 1 WHERE id = ?", e->table);
+		         "UPDATE %s SET deleted_at = ?, version = version + 1 WHERE id = ?",
+		         e->table);
 	else
-		snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = ? AND ? IS NOT NULL", e->table);
+		snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = ? AND ? IS NOT NULL",
+		         e->table);
 	if ((r = store_prepare(ctx->db, sql, &st)))
 		goto fail;
 	if (soft(e)) {
@@ -1057,7 +1104,8 @@ enum xz_result engine_delete(struct engine_ctx *ctx, const struct entity *e, int
 		goto fail;
 	}
 	if (!ctx->no_audit) {
-		json_t *d = json_pack("{s:o, s:b}", "changes", diff(e, before, NULL), "soft", soft(e));
+		json_t *d =
+		    json_pack("{s:o, s:b}", "changes", diff(e, before, NULL), "soft", soft(e));
 		r = audit_write(ctx->db, ctx->actor, "delete", e->name, id, "ok", d);
 		json_decref(d);
 		if (r)

@@ -195,7 +195,13 @@ bool store_in_tx(struct store *db)
 
 enum xz_result store_prepare(struct store *db, const char *sql, struct store_stmt **out)
 {
-	return db->ops->prepare(db, sql, out);
+	return db->ops->prepare(db, sql, 0, out);
+}
+
+enum xz_result store_prepare_flags(struct store *db, const char *sql, int flags,
+                                   struct store_stmt **out)
+{
+	return db->ops->prepare(db, sql, flags, out);
 }
 
 void store_bind_text(struct store_stmt *st, int idx, const char *v)

@@ -59,6 +59,23 @@ bool store_in_tx(struct store *db);
 enum xz_result store_exec(struct store *db, const char *sql);
 
 enum xz_result store_prepare(struct store *db, const char *sql, struct store_stmt **out);
+
+/* Statements for bulk writes (imports), by flag:
+ * - STORE_QUEUE: an "INSERT INTO t (c1, …) VALUES (?, …)" whose rows may be
+ *   queued. On PostgreSQL a step queues its row and takes the id from a
+ *   block reserved ahead on the table's identity (store_last_insert_id()
+ *   has it at once); queued rows go in with COPY … FROM STDIN, table by
+ *   table in the order they were first queued: before the next statement
+ *   that names one of those tables or writes anything, before a savepoint,
+ *   at commit, and every STORE_QUEUE_ROWS rows. A COPY that fails fails the
+ *   statement (or commit) that set it off, and the transaction with it.
+ *   Other statements, and every statement on SQLite, run at once.
+ * - STORE_NO_FLUSH: a read that need not see queued rows (its caller keeps
+ *   track of them), so it does not set the COPY off. */
+enum { STORE_QUEUE = 1, STORE_NO_FLUSH = 2 };
+#define STORE_QUEUE_ROWS 5000
+enum xz_result store_prepare_flags(struct store *db, const char *sql, int flags,
+                                   struct store_stmt **out);
 void store_bind_text(struct store_stmt *st, int idx, const char *v); /* 1-based; NULL binds NULL */
 void store_bind_int(struct store_stmt *st, int idx, int64_t v);
 void store_bind_double(struct store_stmt *st, int idx, double v);
@@ -104,19 +121,23 @@ void store_sql_json_ids(struct store *db, struct buf *b);
 void store_sql_like(struct store *db, struct buf *b, const char *col);
 char *store_like_pattern(const char *needle, bool prefix_only); /* caller frees */
 
-/* Checks the database file: SQLite's integrity check (pages, indexes,
- * free list) and every foreign key. Calls fn once per problem found, with
+/* Checks the database: SQLite's integrity check (pages, indexes, free
+ * list), or on PostgreSQL that every table reads; and on both every foreign
+ * key. Calls fn once per problem found, with
  * the checker's own text; *problems counts them (0: sound). XZ_ERR_* only
  * when the checks themselves cannot run. */
-enum xz_result store_check(struct store *db, void (*fn)(void *arg, const char *problem),
-                           void *arg, int *problems);
+enum xz_result store_check(struct store *db, void (*fn)(void *arg, const char *problem), void *arg,
+                           int *problems);
 
 /* Writes a consistent, compacted copy of the database to path (which must
- * not exist), also while other connections write. */
+ * not exist), also while other connections write: an SQLite file, or on
+ * PostgreSQL a pg_dump archive (custom format; pg_dump must be installed). */
 enum xz_result store_backup(struct store *db, const char *path);
 /* Replaces the database at url with the backup at path, after checking that
  * the backup is an xinzhi database no newer than this program; the backup
- * file is only read. Servers using url must be stopped first. */
+ * file is only read. Servers using url must be stopped first. On
+ * PostgreSQL the database must exist; pg_restore replaces its contents in
+ * one transaction. */
 enum xz_result store_restore(const char *path, const char *url, char *msg, size_t n);
 
 /* Calls fn for every text value starting with prefix in every column of
@@ -133,7 +154,9 @@ enum xz_result store_rewrite_text(struct store *db, const char *prefix, const ch
 /* An advisory lock on the database between xinzhi processes (not SQLite's
  * own locking): a server holds it shared while it runs; commands that must
  * not run beside a server (rekey, restore) take it exclusively. XZ_ERR_BUSY
- * when it is held the other way. Release with store_unlock_file(). */
+ * when it is held the other way. Release with store_unlock_file(). A file
+ * lock beside an SQLite database; on PostgreSQL a session advisory lock on a
+ * connection of its own, which *fd stands for. */
 enum xz_result store_lock_file(const char *url, bool exclusive, int *fd);
 void store_unlock_file(int fd);
 

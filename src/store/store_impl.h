@@ -32,7 +32,8 @@ struct store_ops {
 	void (*rollback_all)(struct store *db);
 	bool (*in_tx)(struct store *db);
 
-	enum xz_result (*prepare)(struct store *db, const char *sql, struct store_stmt **out);
+	enum xz_result (*prepare)(struct store *db, const char *sql, int flags,
+	                          struct store_stmt **out);
 	void (*bind_text)(struct store_stmt *st, int idx, const char *v);
 	void (*bind_int)(struct store_stmt *st, int idx, int64_t v);
 	void (*bind_double)(struct store_stmt *st, int idx, double v);
@@ -82,6 +83,14 @@ extern const struct store_ops store_pg_ops;
 /* Releases a lock store_pg_ops.lock() handed out as fd: false when fd is
  * not one of them (a lock file's descriptor). */
 bool store_pg_release_lock(int fd);
+
+/* The PostgreSQL backend's text handling, for its unit tests: a caller's
+ * statement in PostgreSQL's form (caller frees; *nparams placeholders); the
+ * table and column list of a plain "INSERT INTO t (…) VALUES ($1, …)"
+ * (caller frees both); a value in COPY's text format (NULL: \N). */
+char *store_pg_rewrite(const char *sql, int *nparams);
+bool store_pg_plain_insert(const char *sql, char **table, char **columns);
+void store_pg_copy_field(struct buf *b, const char *v);
 
 /* Applies the migrations of db's dialect newer than its schema version. */
 enum xz_result store_migrate(struct store *db);

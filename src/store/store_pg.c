@@ -1,11 +1,14 @@
 /*
  * The PostgreSQL backend of store.h, over libpq. Callers' statements are
  * SQLite-flavoured text with '?' placeholders; each is rewritten once at
- * prepare time: placeholders become $1..$n and the table name user (a
+ * prepare time: placeholders become $1..$n (CAST($n AS TEXT) before IS
+ * [NOT] NULL, where nothing gives the type) and the table name user (a
  * reserved word here) is quoted. Values travel as text of unknown type, so
  * PostgreSQL infers each parameter's type from where it stands (an id
  * compared with a BIGINT column is a BIGINT), the way SQLite's loose typing
- * let callers bind an id as text; photos travel as binary BYTEA.
+ * let callers bind an id as text; photos travel as binary BYTEA. The
+ * SQLite functions callers use that PostgreSQL lacks are made by the first
+ * PostgreSQL migration (migrations_pg.c).
  *
  * The semantics callers were written against are kept:
  * - A write transaction (store_begin) takes one advisory lock for its
@@ -18,16 +21,18 @@
  *   otherwise abort the whole transaction.
  * - store_last_insert_id() is the identity value of the last INSERT on the
  *   connection: the rewrite appends RETURNING for tables that have one.
- * A result is fetched whole at the first step; statements that read the
- * large tables page through them (LIMIT/OFFSET), as they do on SQLite.
+ * Imports queue their new rows (STORE_QUEUE) and send them with COPY; the
+ * rules for when are in store.h. A result is fetched whole at its first
+ * step, so a statement's whole answer is in memory at once, as the index
+ * builds that read every talent expect.
  */
 #include "core/log.h"
 #include "core/mem.h"
 #include "store/store_impl.h"
 
+#include <errno.h>
 #include <libpq-fe.h>
 #include <pthread.h>
-#include <errno.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +79,26 @@ struct pg {
 	struct ident *idents;
 	int nidents;
 	bool idents_loaded;
+	/* rows queued by STORE_QUEUE statements, not yet sent with COPY */
+	struct queue *queues;
+	int nqueues;
+	long queued;
+	int tables_queued; /* how many tables have had a queue since the last send */
+	bool no_queue;     /* XINZHI_PG_QUEUE=0: row by row (the benchmark's baseline) */
+};
+
+/* Rows for one table and column list, in COPY's text format. Queues are
+ * sent table by table in the order the tables were first queued (a person
+ * before the talent that refers to it); ids come from a block reserved on
+ * the table's identity. */
+struct queue {
+	char *table;
+	char *columns; /* the INSERT's column list, plus the identity column */
+	int first;     /* the order of the table's first queued row */
+	struct buf rows;
+	long nrows;
+	int64_t ids[256];
+	int nids, used;
 };
 
 struct pg_stmt {
@@ -84,15 +109,21 @@ struct pg_stmt {
 	char **values;
 	int *lengths, *formats;
 	Oid *types;
-	bool write;           /* INSERT, UPDATE or DELETE: runs under a savepoint in a tx */
-	bool returning_added; /* RETURNING <identity> was appended */
-	bool nomem;           /* a parameter could not be copied */
+	bool write;              /* INSERT, UPDATE or DELETE: runs under a savepoint in a tx */
+	bool returning_added;    /* RETURNING <identity> was appended */
+	bool nomem;              /* a parameter could not be copied */
+	int flags;               /* STORE_QUEUE, STORE_NO_FLUSH */
+	char *queue_table;       /* STORE_QUEUE on an INSERT of the plain form: its table */
+	char *queue_columns;     /* and its column list */
+	const char *queue_ident; /* the table's identity column, when the INSERT leaves it out */
 	PGresult *res;
 	int row, nrows;
 	bool executed;
 	enum xz_result result;
 	unsigned char *blob;
 };
+
+static enum xz_result flush_queues(struct pg *db);
 
 static void set_error(struct pg *db, const char *what)
 {
@@ -152,7 +183,10 @@ static enum xz_result pg_exec(struct store *base, const char *sql)
 {
 	struct pg *db = (struct pg *)base;
 	db->idents_loaded = false; /* DDL may have made tables */
-	enum xz_result r = run(db, sql);
+	enum xz_result r = flush_queues(db);
+	if (r)
+		return r;
+	r = run(db, sql);
 	if (r && db->tx_depth > 0)
 		db->aborted = true;
 	return r;
@@ -215,7 +249,7 @@ static bool starts_word(const char *p, const char *word)
 /* The statement in PostgreSQL's form: '?' outside literals and quoted
  * names becomes $n; a bare word user becomes "user". Counts the
  * placeholders. */
-static char *rewrite(const char *sql, int *nparams)
+char *store_pg_rewrite(const char *sql, int *nparams)
 {
 	struct buf b = BUF_INIT;
 	int n = 0;
@@ -299,12 +333,245 @@ static bool is_write(const char *sql)
 	       starts_word(sql, "DELETE") || starts_word(sql, "WITH");
 }
 
+/* ---- queued rows (STORE_QUEUE) and COPY ---- */
+
+static const char *skip_space(const char *p)
+{
+	while (*p == ' ' || *p == '\n' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* "INSERT INTO t (a, b) VALUES ($1, $2)" and nothing else (the rewritten
+ * text): its table and column list (caller frees both). */
+bool store_pg_plain_insert(const char *sql, char **table, char **columns)
+{
+	const char *p = skip_space(sql);
+	if (!starts_word(p, "INSERT"))
+		return false;
+	p = skip_space(p + 6);
+	if (!starts_word(p, "INTO"))
+		return false;
+	p = skip_space(p + 4);
+	const char *t = p;
+	if (*p == '"')
+		p = strchr(p + 1, '"') ? strchr(p + 1, '"') + 1 : p;
+	while (is_word_char(*p))
+		p++;
+	const char *t_end = p;
+	p = skip_space(p);
+	if (t_end == t || *p != '(')
+		return false;
+	const char *c = ++p;
+	while (*p && *p != ')')
+		if (!is_word_char(*p) && *p != ',' && *p != ' ')
+			return false;
+		else
+			p++;
+	const char *c_end = p;
+	if (*p != ')')
+		return false;
+	p = skip_space(p + 1);
+	if (!starts_word(p, "VALUES"))
+		return false;
+	p = skip_space(p + 6);
+	if (*p != '(')
+		return false;
+	for (p++; *p && *p != ')'; p++)
+		if (*p != '$' && *p != ',' && *p != ' ' && !(*p >= '0' && *p <= '9'))
+			return false;
+	if (*p != ')' || *skip_space(p + 1))
+		return false;
+	*table = xstrndup(t, (size_t)(t_end - t));
+	*columns = xstrndup(c, (size_t)(c_end - c));
+	return true;
+}
+
+static void discard_queues(struct pg *db)
+{
+	for (int i = 0; i < db->nqueues; i++) {
+		free(db->queues[i].table);
+		free(db->queues[i].columns);
+		buf_free(&db->queues[i].rows);
+	}
+	free(db->queues);
+	db->queues = NULL;
+	db->nqueues = 0;
+	db->queued = 0;
+	db->tables_queued = 0;
+}
+
+static struct queue *queue_for(struct pg *db, const char *table, const char *columns)
+{
+	int first = 0;
+	for (int i = 0; i < db->nqueues; i++) {
+		struct queue *q = &db->queues[i];
+		if (strcmp(q->table, table))
+			continue;
+		if (!strcmp(q->columns, columns))
+			return q;
+		first = q->first;
+	}
+	db->queues = xrealloc(db->queues, (size_t)(db->nqueues + 1) * sizeof(*db->queues));
+	struct queue *q = &db->queues[db->nqueues++];
+	memset(q, 0, sizeof(*q));
+	q->table = xstrdup(table);
+	q->columns = xstrdup(columns);
+	q->first = first ? first : ++db->tables_queued;
+	return q;
+}
+
+/* the next id of a table's identity, from a block reserved ahead */
+static enum xz_result next_id(struct pg *db, struct queue *q, const char *ident, int64_t *id)
+{
+	if (q->used == q->nids) {
+		char n[8];
+		snprintf(n, sizeof(n), "%d", (int)(sizeof(q->ids) / sizeof(q->ids[0])));
+		const char *params[] = {q->table, ident, n};
+		PGresult *res = PQexecParams(db->conn,
+		                             "SELECT nextval(pg_get_serial_sequence($1, $2))"
+		                             " FROM generate_series(1, CAST($3 AS integer))",
+		                             3, NULL, params, NULL, NULL, 0);
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			set_error(db, PQresultErrorMessage(res));
+			enum xz_result r = failure_of(res);
+			PQclear(res);
+			return r;
+		}
+		q->nids = PQntuples(res);
+		q->used = 0;
+		for (int i = 0; i < q->nids; i++)
+			q->ids[i] = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+		PQclear(res);
+		if (!q->nids)
+			return XZ_ERR_STORE;
+	}
+	*id = q->ids[q->used++];
+	return XZ_OK;
+}
+
+void store_pg_copy_field(struct buf *b, const char *v)
+{
+	if (!v) {
+		buf_puts(b, "\\N");
+		return;
+	}
+	for (; *v; v++) {
+		switch (*v) {
+		case '\\':
+			buf_puts(b, "\\\\");
+			break;
+		case '\t':
+			buf_puts(b, "\\t");
+			break;
+		case '\n':
+			buf_puts(b, "\\n");
+			break;
+		case '\r':
+			buf_puts(b, "\\r");
+			break;
+		default:
+			buf_putc(b, *v);
+		}
+	}
+}
+
+/* Sends every queued row with COPY, table by table. On failure the queues
+ * are dropped and the transaction can only be rolled back. */
+static enum xz_result send_queues(struct pg *db)
+{
+	enum xz_result r = XZ_OK;
+	for (int order = 1; order <= db->tables_queued && !r; order++) {
+		for (int i = 0; i < db->nqueues && !r; i++) {
+			struct queue *q = &db->queues[i];
+			if (q->first != order || !q->nrows)
+				continue;
+			log_debug("COPY %ld rows into %s", q->nrows, q->table);
+			char *sql = xasprintf("COPY %s (%s) FROM STDIN", q->table, q->columns);
+			PGresult *res = PQexec(db->conn, sql);
+			free(sql);
+			if (PQresultStatus(res) != PGRES_COPY_IN) {
+				set_error(db, PQresultErrorMessage(res));
+				r = failure_of(res);
+				PQclear(res);
+				break;
+			}
+			PQclear(res);
+			bool sent = PQputCopyData(db->conn, q->rows.data, (int)q->rows.len) == 1;
+			PQputCopyEnd(db->conn, sent ? NULL : "xinzhi could not send the rows");
+			while ((res = PQgetResult(db->conn))) {
+				if (PQresultStatus(res) != PGRES_COMMAND_OK && !r) {
+					set_error(db, PQresultErrorMessage(res));
+					r = failure_of(res);
+				}
+				PQclear(res);
+			}
+			if (!r && !sent)
+				r = XZ_ERR_IO;
+		}
+	}
+	if (r) {
+		log_error("COPY of queued rows failed: %s", db->errmsg);
+		if (db->tx_depth > 0)
+			db->aborted = true;
+	}
+	discard_queues(db);
+	return r;
+}
+
+static enum xz_result flush_queues(struct pg *db)
+{
+	return db->queued ? send_queues(db) : XZ_OK;
+}
+
+/* whether sql names a table that has queued rows */
+static bool names_queued_table(struct pg *db, const char *sql)
+{
+	for (int i = 0; i < db->nqueues; i++) {
+		const char *t = db->queues[i].table;
+		size_t n = strlen(t);
+		for (const char *p = strstr(sql, t); p; p = strstr(p + 1, t))
+			if ((p == sql || !is_word_char(p[-1])) && !is_word_char(p[n]))
+				return true;
+	}
+	return false;
+}
+
+/* Queues the row a STORE_QUEUE statement's bindings make. */
+static enum xz_result queue_row(struct pg_stmt *st)
+{
+	struct pg *db = st->db;
+	char *columns = st->queue_ident ? xasprintf("%s, %s", st->queue_columns, st->queue_ident)
+	                                : xstrdup(st->queue_columns);
+	struct queue *q = queue_for(db, st->queue_table, columns);
+	free(columns);
+	int64_t id = 0;
+	enum xz_result r = st->queue_ident ? next_id(db, q, st->queue_ident, &id) : XZ_OK;
+	if (r)
+		return r;
+	for (int i = 0; i < st->nparams; i++) {
+		if (i)
+			buf_putc(&q->rows, '\t');
+		store_pg_copy_field(&q->rows, st->values[i]);
+	}
+	if (st->queue_ident)
+		buf_printf(&q->rows, "\t%lld", (long long)id);
+	buf_putc(&q->rows, '\n');
+	q->nrows++;
+	db->queued++;
+	db->changes = 1;
+	if (st->queue_ident)
+		db->last_id = id;
+	return db->queued >= STORE_QUEUE_ROWS ? send_queues(db) : XZ_OK;
+}
+
 static void pg_close(struct store *base)
 {
 	struct pg *db = (struct pg *)base;
 	if (!db)
 		return;
 	forget_idents(db);
+	discard_queues(db);
 	PQfinish(db->conn);
 	free(db->url);
 	free(db);
@@ -337,6 +604,8 @@ static enum xz_result pg_open(const char *url, struct store **out)
 	char shown[256];
 	db->base.ops = &store_pg_ops;
 	db->url = xstrdup(url);
+	const char *queue = getenv("XINZHI_PG_QUEUE");
+	db->no_queue = queue && !strcmp(queue, "0");
 	*out = NULL;
 	safe_url(url, shown, sizeof(shown));
 	db->conn = PQconnectdb(url);
@@ -388,6 +657,10 @@ static enum xz_result pg_begin(struct store *base)
 		snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%d)",
 		         WRITE_LOCK_KEY);
 	} else {
+		/* rows queued before the savepoint must survive a rollback to it */
+		enum xz_result r = flush_queues(db);
+		if (r)
+			return r;
 		snprintf(sql, sizeof(sql), "SAVEPOINT s%d", db->tx_depth);
 	}
 	enum xz_result r = run(db, sql);
@@ -403,6 +676,7 @@ static enum xz_result pg_begin(struct store *base)
 static void pg_rollback_all(struct store *base)
 {
 	struct pg *db = (struct pg *)base;
+	discard_queues(db);
 	if (db->tx_depth > 0 || PQtransactionStatus(db->conn) != PQTRANS_IDLE)
 		run(db, "ROLLBACK");
 	db->tx_depth = 0;
@@ -415,6 +689,11 @@ static enum xz_result pg_commit(struct store *base)
 	char sql[32];
 	if (db->tx_depth == 0)
 		return XZ_ERR_INTERNAL;
+	if (db->tx_depth == 1 && flush_queues(db)) {
+		log_error("commit: the queued rows could not be written; rolled back");
+		pg_rollback_all(base);
+		return XZ_ERR_STORE;
+	}
 	if (db->aborted) {
 		/* PostgreSQL would answer COMMIT with a silent ROLLBACK */
 		log_error("commit of a failed transaction: rolled back");
@@ -440,6 +719,7 @@ static void pg_rollback(struct store *base)
 	char sql[64];
 	if (db->tx_depth > 1) {
 		db->tx_depth--;
+		discard_queues(db); /* queued after the savepoint: begin sent the others */
 		snprintf(sql, sizeof(sql), "ROLLBACK TO SAVEPOINT s%d; RELEASE SAVEPOINT s%d",
 		         db->tx_depth, db->tx_depth);
 		/* the savepoint undoes the failure too: the outer level goes on */
@@ -468,7 +748,8 @@ static void *try_zalloc(size_t n)
  * like SQLite's own memory on the other backend, an allocation failure
  * here is XZ_ERR_NOMEM to the caller, never an abort (the fault tests
  * inject them). */
-static enum xz_result pg_prepare(struct store *base, const char *sql, struct store_stmt **out)
+static enum xz_result pg_prepare(struct store *base, const char *sql, int flags,
+                                 struct store_stmt **out)
 {
 	struct pg *db = (struct pg *)base;
 	struct pg_stmt *s = try_zalloc(sizeof(*s));
@@ -477,9 +758,16 @@ static enum xz_result pg_prepare(struct store *base, const char *sql, struct sto
 		return XZ_ERR_NOMEM;
 	s->base.db = base;
 	s->db = db;
-	s->sql = rewrite(sql, &s->nparams);
+	s->sql = store_pg_rewrite(sql, &s->nparams);
 	s->write = is_write(sql);
+	s->flags = flags;
 	const char *ident = s->write ? insert_identity(db, s->sql) : NULL;
+	if ((flags & STORE_QUEUE) && !db->no_queue &&
+	    store_pg_plain_insert(s->sql, &s->queue_table, &s->queue_columns)) {
+		/* the identity goes in with the row when the INSERT leaves it out */
+		s->queue_ident = ident;
+		ident = NULL;
+	}
 	if (ident) {
 		char *with = xasprintf("%s RETURNING \"%s\"", s->sql, ident);
 		free(s->sql);
@@ -497,6 +785,8 @@ static enum xz_result pg_prepare(struct store *base, const char *sql, struct sto
 		free(s->formats);
 		free(s->types);
 		free(s->sql);
+		free(s->queue_table);
+		free(s->queue_columns);
 		free(s);
 		return XZ_ERR_NOMEM;
 	}
@@ -584,6 +874,20 @@ static enum store_step execute(struct pg_stmt *st)
 			db->aborted = true; /* as SQLite's lost transaction: only rollback now */
 		return STORE_FAIL;
 	}
+	if (st->queue_table) {
+		bool binary = false;
+		for (int i = 0; i < st->nparams; i++)
+			binary |= st->formats[i] != 0;
+		if (!binary && db->tx_depth > 0) {
+			st->result = queue_row(st);
+			st->nrows = 0;
+			return st->result ? STORE_FAIL : STORE_DONE;
+		}
+	}
+	/* a write, or a read of a table with queued rows, sees them sent first */
+	if (db->queued && !(st->flags & STORE_NO_FLUSH) &&
+	    (st->write || names_queued_table(db, st->sql)) && (st->result = send_queues(db)))
+		return STORE_FAIL;
 	revive(db);
 	if (guard && run(db, "SAVEPOINT xz_stmt")) {
 		db->aborted = true;
@@ -771,6 +1075,8 @@ static void pg_finalize(struct store_stmt *base)
 	free(st->formats);
 	free(st->types);
 	free(st->sql);
+	free(st->queue_table);
+	free(st->queue_columns);
 	free(st);
 }
 

@@ -57,7 +57,8 @@ struct sq_stmt {
 #define BUSY_TIMEOUT_MS 5000
 
 static void sq_close(struct store *base);
-static enum xz_result sq_prepare(struct store *base, const char *sql, struct store_stmt **out);
+static enum xz_result sq_prepare(struct store *base, const char *sql, int flags,
+                                 struct store_stmt **out);
 static enum store_step sq_step(struct store_stmt *base);
 static enum xz_result sq_stmt_result(struct store_stmt *base);
 static void sq_finalize(struct store_stmt *base);
@@ -222,7 +223,7 @@ static const char *sq_errmsg(struct store *base)
 static enum xz_result run_cached(struct sq *db, const char *sql)
 {
 	struct store_stmt *st = NULL;
-	enum xz_result r = sq_prepare(&db->base, sql, &st);
+	enum xz_result r = sq_prepare(&db->base, sql, 0, &st);
 	if (r)
 		return r;
 	if (sq_step(st) == STORE_FAIL) {
@@ -300,8 +301,11 @@ static bool sq_in_tx(struct store *base)
 	return db->tx_depth > 0;
 }
 
-static enum xz_result sq_prepare(struct store *base, const char *sql, struct store_stmt **out)
+/* flags do not matter here: SQLite writes a queued row at once */
+static enum xz_result sq_prepare(struct store *base, const char *sql, int flags,
+                                 struct store_stmt **out)
 {
+	(void)flags;
 	struct sq *db = (struct sq *)base;
 	struct sq_stmt *s = xcalloc(1, sizeof(*s));
 	struct cached_stmt *victim = NULL;
@@ -578,7 +582,7 @@ static enum xz_result sq_backup(struct store *base, const char *path)
 {
 	struct sq *db = (struct sq *)base;
 	struct store_stmt *st = NULL;
-	enum xz_result r = sq_prepare(base, "VACUUM INTO ?", &st);
+	enum xz_result r = sq_prepare(base, "VACUUM INTO ?", 0, &st);
 	if (r)
 		return r;
 	sq_bind_text(st, 1, path);
