@@ -20,14 +20,14 @@
 #include <string.h>
 
 static const struct actor system_actor = {
-    .user_id = 0,
-    .username = "system",
-    .role = "system",
-    .ip = "local",
-    .perms = ~0u,
-    .region_code = NULL,
-    .region_prefix = NULL,
-    .city_wide = true,
+	.user_id = 0,
+	.username = "system",
+	.role = "system",
+	.ip = "local",
+	.perms = ~0u,
+	.region_code = NULL,
+	.region_prefix = NULL,
+	.city_wide = true,
 };
 
 const struct actor *engine_system_actor(void)
@@ -102,7 +102,8 @@ out:
 	return r;
 }
 
-enum xz_result engine_get(struct engine_ctx *ctx, const struct entity *e, int64_t id, json_t **out)
+enum xz_result engine_get(struct engine_ctx *ctx, const struct entity *e, int64_t id,
+                          json_t **out)
 {
 	enum xz_result r = load_row(ctx, e, id, out);
 	if (!r)
@@ -123,8 +124,7 @@ enum xz_result engine_reveal(struct engine_ctx *ctx, const struct entity *e, int
 	json_t *row = NULL;
 	*out = NULL;
 	if (!f || !(f->flags & F_SENSITIVE)) {
-		model_error(&ctx->errs, "field", "not_sensitive", "“%s”不是需要授权查看的字段",
-		            field);
+		model_error(&ctx->errs, "field", "not_sensitive", "“%s”不是需要授权查看的字段", field);
 		return XZ_ERR_BAD_REQUEST;
 	}
 	enum xz_result r = load_row(ctx, e, id, &row);
@@ -228,8 +228,7 @@ enum xz_result engine_scan(struct engine_ctx *ctx, const struct entity *e, const
 		goto out;
 	buf_puts(&sql, "SELECT ");
 	query_select(ctx->db, e, &sql);
-	buf_printf(&sql, " FROM %s t%s ORDER BY %s", e->table, buf_cstr(&where),
-	           buf_cstr(&q.order));
+	buf_printf(&sql, " FROM %s t%s ORDER BY %s", e->table, buf_cstr(&where), buf_cstr(&q.order));
 	if ((r = store_prepare(ctx->db, buf_cstr(&sql), &st)))
 		goto out;
 	params_bind(&p, st, 1);
@@ -329,9 +328,8 @@ static void check_refs(struct engine_ctx *ctx, const struct change *c)
 				continue;
 		}
 		if (!row_exists(ctx, target, c->vals[i].i, false))
-			model_error(&ctx->errs, f->name, "invalid_reference",
-			            "%s：所选%s（ID %" PRId64 "）不存在或已删除", f->label,
-			            target->label, c->vals[i].i);
+			model_error(&ctx->errs, f->name, "invalid_reference", "%s：所选%s（ID %" PRId64
+			            "）不存在或已删除", f->label, target->label, c->vals[i].i);
 		else if (scoped && !row_exists(ctx, target, c->vals[i].i, true))
 			model_error(&ctx->errs, f->name, "out_of_scope",
 			            "%s：所选%s超出您的数据范围", f->label, target->label);
@@ -351,8 +349,7 @@ static void check_refs(struct engine_ctx *ctx, const struct change *c)
 		const struct entity *target = model_find(l->entity);
 		json_t *v;
 		size_t k;
-		json_array_foreach(c->link_ids[i], k, v)
-		{
+		json_array_foreach(c->link_ids[i], k, v) {
 			if (!row_exists(ctx, target, json_integer_value(v), true))
 				model_error(&ctx->errs, l->name, "invalid_reference",
 				            "%s：%s（ID %" JSON_INTEGER_FORMAT "）不存在或已删除",
@@ -390,8 +387,8 @@ static void check_unique(struct engine_ctx *ctx, const struct entity *e, int64_t
 		if (v.type != SV_NULL) {
 			char sql[256];
 			snprintf(sql, sizeof(sql),
-			         "SELECT count(*) FROM %s t WHERE t.%s%s = ? AND t.id <> ?%s",
-			         e->table, f->name, sensitive ? "_hash" : "",
+			         "SELECT count(*) FROM %s t WHERE t.%s%s = ? AND t.id <> ?%s", e->table,
+			         f->name, sensitive ? "_hash" : "",
 			         soft(e) ? " AND t.deleted_at IS NULL" : "");
 			struct store_stmt *st = NULL;
 			if (!store_prepare(ctx->db, sql, &st)) {
@@ -463,8 +460,7 @@ static void collect(struct engine_ctx *ctx, const struct entity *e, json_t *in, 
 {
 	const char *key;
 	json_t *v;
-	json_object_foreach(in, key, v)
-	{
+	json_object_foreach(in, key, v) {
 		if (is_meta_key(key))
 			continue;
 		const struct link *l = model_link(e, key);
@@ -474,8 +470,7 @@ static void collect(struct engine_ctx *ctx, const struct entity *e, json_t *in, 
 			size_t k;
 			json_array_foreach(v, k, item) ok &= json_is_integer(item);
 			if (!ok) {
-				model_error(&ctx->errs, key, "invalid_type", "%s应为记录ID数组",
-				            l->label);
+				model_error(&ctx->errs, key, "invalid_type", "%s应为记录ID数组", l->label);
 			} else if (c->nlinks < 8) {
 				c->links[c->nlinks] = l;
 				c->link_ids[c->nlinks++] = v;
@@ -489,8 +484,7 @@ static void collect(struct engine_ctx *ctx, const struct entity *e, json_t *in, 
 			continue;
 		}
 		if (f->flags & F_READONLY) {
-			model_error(&ctx->errs, key, "readonly", "%s由系统维护，不能修改",
-			            f->label);
+			model_error(&ctx->errs, key, "readonly", "%s由系统维护，不能修改", f->label);
 			continue;
 		}
 		struct sqlval val;
@@ -517,8 +511,7 @@ static void collect(struct engine_ctx *ctx, const struct entity *e, json_t *in, 
 			if ((f->flags & F_REQUIRED) && !(f->flags & F_READONLY) &&
 			    json_is_null(json_object_get(merged, f->name)) &&
 			    !json_object_get(in, f->name))
-				model_error(&ctx->errs, f->name, "required", "%s不能为空",
-				            f->label);
+				model_error(&ctx->errs, f->name, "required", "%s不能为空", f->label);
 		}
 	}
 }
@@ -527,8 +520,7 @@ static json_t *diff(const struct entity *e, json_t *before, json_t *after)
 {
 	json_t *d = json_object();
 	for (size_t i = 0; i < e->nfields + e->nlinks; i++) {
-		const char *name =
-		    i < e->nfields ? e->fields[i].name : e->links[i - e->nfields].name;
+		const char *name = i < e->nfields ? e->fields[i].name : e->links[i - e->nfields].name;
 		json_t *a = before ? json_object_get(before, name) : NULL;
 		json_t *b = after ? json_object_get(after, name) : NULL;
 		if (!a)
@@ -540,9 +532,8 @@ static json_t *diff(const struct entity *e, json_t *before, json_t *after)
 		bool sensitive = i < e->nfields && (e->fields[i].flags & F_SENSITIVE);
 		/* personal data never enters the audit trail in clear */
 		json_object_set_new(d, name,
-		                    sensitive ? json_pack("{s:s, s:s}", "old",
-		                                          json_is_null(a) ? "" : "***", "new",
-		                                          json_is_null(b) ? "" : "***")
+		                    sensitive ? json_pack("{s:s, s:s}", "old", json_is_null(a) ? "" : "***",
+		                                          "new", json_is_null(b) ? "" : "***")
 		                              : json_pack("{s:O, s:O}", "old", a, "new", b));
 	}
 	return d;
@@ -580,8 +571,7 @@ static enum xz_result write_links(struct engine_ctx *ctx, const struct change *c
 		struct store_stmt *st = NULL;
 		enum xz_result r;
 		if (!queue) {
-			snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE %s = ?", l->table,
-			         l->self);
+			snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE %s = ?", l->table, l->self);
 			if ((r = store_prepare(ctx->db, sql, &st)))
 				return r;
 			store_bind_int(st, 1, id);
@@ -592,14 +582,13 @@ static enum xz_result write_links(struct engine_ctx *ctx, const struct change *c
 			}
 			store_finalize(st);
 		}
-		snprintf(sql, sizeof(sql), "INSERT INTO %s (%s, %s) VALUES (?, ?)%s", l->table,
-		         l->self, l->other, queue ? "" : " ON CONFLICT DO NOTHING");
+		snprintf(sql, sizeof(sql), "INSERT INTO %s (%s, %s) VALUES (?, ?)%s", l->table, l->self,
+		         l->other, queue ? "" : " ON CONFLICT DO NOTHING");
 		if ((r = store_prepare_flags(ctx->db, sql, queue ? STORE_QUEUE : 0, &st)))
 			return r;
 		json_t *v;
 		size_t k;
-		json_array_foreach(c->link_ids[i], k, v)
-		{
+		json_array_foreach(c->link_ids[i], k, v) {
 			if (queue && seen_before(c->link_ids[i], k))
 				continue;
 			store_bind_int(st, 1, id);
@@ -649,8 +638,8 @@ static void audit_failure(struct engine_ctx *ctx, const struct entity *e, const 
 	if (ctx->no_audit)
 		return;
 	json_t *d = json_array_size(ctx->errs.details)
-	                ? json_pack("{s:O}", "errors", ctx->errs.details)
-	                : NULL;
+	                    ? json_pack("{s:O}", "errors", ctx->errs.details)
+	                    : NULL;
 	audit_write(ctx->db, ctx->actor, action, e->name, id, result_info(r)->code, d);
 	json_decref(d);
 }
@@ -788,8 +777,7 @@ static enum xz_result finish_write(struct engine_ctx *ctx, const struct entity *
 	if (!r)
 		r = load_row(ctx, e, id, after);
 	if (!r)
-		r = changes_log(ctx->db, e, id,
-		                strcmp(action, "create") ? CHANGE_UPDATE : CHANGE_CREATE);
+		r = changes_log(ctx->db, e, id, strcmp(action, "create") ? CHANGE_UPDATE : CHANGE_CREATE);
 	if (!r && !ctx->no_audit) {
 		json_t *d = json_pack("{s:o, s:O?}", "changes", diff(e, before, *after), "version",
 		                      json_object_get(*after, "version"));
@@ -1024,9 +1012,8 @@ static int64_t count_referrers(struct engine_ctx *ctx, const struct entity *e, i
 			const char *args[] = {idbuf};
 			int64_t n = 0;
 			snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
-			snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s t WHERE t.%s = ?%s%s",
-			         o->table, f->name,
-			         o->flags & E_SOFT_DELETE ? " AND t.deleted_at IS NULL" : "",
+			snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s t WHERE t.%s = ?%s%s", o->table,
+			         f->name, o->flags & E_SOFT_DELETE ? " AND t.deleted_at IS NULL" : "",
 			         o == e ? " AND t.id <> ?" : "");
 			const char *args2[] = {idbuf, idbuf};
 			store_query_int(ctx->db, sql, &n, o == e ? 2 : 1, o == e ? args2 : args);
@@ -1044,11 +1031,10 @@ static int64_t count_referrers(struct engine_ctx *ctx, const struct entity *e, i
 			const char *args[] = {idbuf};
 			int64_t n = 0;
 			snprintf(idbuf, sizeof(idbuf), "%" PRId64, id);
-			snprintf(
-			    sql, sizeof(sql),
-			    "SELECT count(*) FROM %s x JOIN %s t ON t.id = x.%s WHERE x.%s = ?%s",
-			    l->table, o->table, l->self, l->other,
-			    o->flags & E_SOFT_DELETE ? " AND t.deleted_at IS NULL" : "");
+			snprintf(sql, sizeof(sql),
+			         "SELECT count(*) FROM %s x JOIN %s t ON t.id = x.%s WHERE x.%s = ?%s",
+			         l->table, o->table, l->self, l->other,
+			         o->flags & E_SOFT_DELETE ? " AND t.deleted_at IS NULL" : "");
 			store_query_int(ctx->db, sql, &n, 1, args);
 			if (n > 0) {
 				model_error(&ctx->errs, o->name, "referenced",
@@ -1076,8 +1062,8 @@ enum xz_result engine_delete(struct engine_ctx *ctx, const struct entity *e, int
 	if (count_referrers(ctx, e, id) > 0) {
 		snprintf(ctx->message, sizeof(ctx->message), "该%s正被其他数据引用，不能删除：%s",
 		         e->label,
-		         json_string_value(
-		             json_object_get(json_array_get(ctx->errs.details, 0), "message")));
+		         json_string_value(json_object_get(json_array_get(ctx->errs.details, 0),
+		                                           "message")));
 		r = XZ_ERR_REFERENCED;
 		goto fail;
 	}
@@ -1085,11 +1071,9 @@ enum xz_result engine_delete(struct engine_ctx *ctx, const struct entity *e, int
 	util_now_iso(now, sizeof(now));
 	if (soft(e))
 		snprintf(sql, sizeof(sql),
-		         "UPDATE %s SET deleted_at = ?, version = version + 1 WHERE id = ?",
-		         e->table);
+		         "UPDATE %s SET deleted_at = ?, version = version + 1 WHERE id = ?", e->table);
 	else
-		snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = ? AND ? IS NOT NULL",
-		         e->table);
+		snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = ? AND ? IS NOT NULL", e->table);
 	if ((r = store_prepare(ctx->db, sql, &st)))
 		goto fail;
 	if (soft(e)) {
@@ -1104,8 +1088,7 @@ enum xz_result engine_delete(struct engine_ctx *ctx, const struct entity *e, int
 		goto fail;
 	}
 	if (!ctx->no_audit) {
-		json_t *d =
-		    json_pack("{s:o, s:b}", "changes", diff(e, before, NULL), "soft", soft(e));
+		json_t *d = json_pack("{s:o, s:b}", "changes", diff(e, before, NULL), "soft", soft(e));
 		r = audit_write(ctx->db, ctx->actor, "delete", e->name, id, "ok", d);
 		json_decref(d);
 		if (r)

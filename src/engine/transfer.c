@@ -23,9 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_ERRORS         1000
+#define MAX_ERRORS 1000
 #define HEADER_SEARCH_ROWS 20
-#define MAX_COLUMNS        96
+#define MAX_COLUMNS 96
 
 /* One import/export column: a field of the entity or of its embedded
  * reference target, or a many-to-many link. */
@@ -107,8 +107,7 @@ static const struct column *match_header(const struct layout *l, const char *cel
 			return &l->cols[i];
 	}
 	for (size_t i = 0; i < l->ncols; i++) {
-		const char *name =
-		    l->cols[i].field ? l->cols[i].field->name : l->cols[i].link->name;
+		const char *name = l->cols[i].field ? l->cols[i].field->name : l->cols[i].link->name;
 		if (!strcasecmp(norm, name))
 			return &l->cols[i];
 	}
@@ -122,14 +121,12 @@ static char *normalize_date(const char *s)
 {
 	int y = 0, m = 0, d = 0;
 	char tail[64] = "";
-	if (strlen(s) == 8 && strspn(s, "0123456789") == 8 &&
-	    sscanf(s, "%4d%2d%2d", &y, &m, &d) == 3)
+	if (strlen(s) == 8 && strspn(s, "0123456789") == 8 && sscanf(s, "%4d%2d%2d", &y, &m, &d) == 3)
 		return xasprintf("%04d-%02d-%02d", y, m, d);
 	if (sscanf(s, "%d年%d月%d日%63s", &y, &m, &d, tail) >= 3 ||
 	    sscanf(s, "%d%*[-/.]%d%*[-/.]%d%63s", &y, &m, &d, tail) >= 3) {
 		if (y >= 1000 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= 31 &&
-		    (!tail[0] || tail[0] == ' ' || (tail[0] >= '0' && tail[0] <= '9') ||
-		     tail[0] == 'T'))
+		    (!tail[0] || tail[0] == ' ' || (tail[0] >= '0' && tail[0] <= '9') || tail[0] == 'T'))
 			return xasprintf("%04d-%02d-%02d", y, m, d);
 	}
 	return xstrdup(s);
@@ -140,7 +137,7 @@ static json_t *split_list(const char *s)
 {
 	json_t *arr = json_array();
 	struct buf item = BUF_INIT;
-	for (const char *p = s;;) {
+	for (const char *p = s;; ) {
 		size_t sep = 0;
 		if (!*p || *p == ',' || *p == ';' || *p == '|' || *p == '\n')
 			sep = *p ? 1 : 0;
@@ -328,8 +325,7 @@ static int lookup_by_person(struct store *db, const struct entity *target, const
 			buf_puts(&sql, " AND (");
 			for (size_t i = 0; i < target->nfields; i++) {
 				const struct field *f = &target->fields[i];
-				if (f->type != FT_TEXT || !(f->flags & F_SEARCH) ||
-				    (f->flags & F_SENSITIVE))
+				if (f->type != FT_TEXT || !(f->flags & F_SEARCH) || (f->flags & F_SENSITIVE))
 					continue;
 				buf_printf(&sql, "%st.%s = ?", n++ ? " OR " : "", f->name);
 				params_text(&p, qual);
@@ -377,8 +373,7 @@ static int64_t resolve(struct importer *im, const struct column *col, const stru
 	/* "晶圆制造[12]": how exports write a reference whose name repeats */
 	size_t tl = strlen(text);
 	const char *open = tl > 2 && text[tl - 1] == ']' ? strrchr(text, '[') : NULL;
-	if (open && open[1] != ']' &&
-	    strspn(open + 1, "0123456789") == (size_t)(text + tl - 1 - open - 1)) {
+	if (open && open[1] != ']' && strspn(open + 1, "0123456789") == (size_t)(text + tl - 1 - open - 1)) {
 		id = strtoll(open + 1, NULL, 10);
 		n = id > 0;
 	} else if (nk && (nk->flags & F_SENSITIVE)) {
@@ -398,9 +393,8 @@ static int64_t resolve(struct importer *im, const struct column *col, const stru
 		n = lookup_by_person(im->ctx->db, target, text, &id, &err);
 		if (n > 1) {
 			row_error(im, col->label, col->field ? col->field->name : col->link->name,
-			          "ambiguous_reference",
-			          "%s“%s”有重名，请改填身份证号或“姓名（单位）”", target->label,
-			          text);
+			          "ambiguous_reference", "%s“%s”有重名，请改填身份证号或“姓名（单位）”",
+			          target->label, text);
 			return 0;
 		}
 	}
@@ -408,8 +402,8 @@ static int64_t resolve(struct importer *im, const struct column *col, const stru
 		n = lookup(im->ctx->db, target, target->display, text, &id, &err);
 		if (n > 1) {
 			row_error(im, col->label, col->field ? col->field->name : col->link->name,
-			          "ambiguous_reference", "%s“%s”有重名，请改填%s", target->label,
-			          text, nk ? nk->label : "记录ID");
+			          "ambiguous_reference", "%s“%s”有重名，请改填%s", target->label, text,
+			          nk ? nk->label : "记录ID");
 			return 0;
 		}
 	}
@@ -443,10 +437,8 @@ static json_t *cell_value(struct importer *im, const struct column *col, const c
 	if (col->link) {
 		json_t *names = split_list(text), *ids = json_array(), *v;
 		size_t i;
-		json_array_foreach(names, i, v)
-		{
-			int64_t id =
-			    resolve(im, col, model_find(col->link->entity), json_string_value(v));
+		json_array_foreach(names, i, v) {
+			int64_t id = resolve(im, col, model_find(col->link->entity), json_string_value(v));
 			if (id)
 				json_array_append_new(ids, json_integer(id));
 		}
@@ -475,8 +467,8 @@ static json_t *cell_value(struct importer *im, const struct column *col, const c
  * *looked tells whether obj had a whole natural key to look for. */
 /* The id and version of the row with obj's natural key (0: none), and the
  * key as text in *key (caller frees; NULL when obj has no full key). */
-static int64_t find_existing(struct importer *im, const struct entity *e, json_t *obj, bool *looked,
-                             char **key)
+static int64_t find_existing(struct importer *im, const struct entity *e, json_t *obj,
+                             bool *looked, char **key)
 {
 	struct buf sql = BUF_INIT, mapkey = BUF_INIT;
 	*key = NULL;
@@ -525,15 +517,13 @@ static int64_t find_existing(struct importer *im, const struct entity *e, json_t
 		json_object_set(obj, "version", json_array_get(mine, 1));
 	} else if (keys > 0) {
 		struct store_stmt *st = NULL;
-		enum xz_result r =
-		    store_prepare_flags(im->ctx->db, buf_cstr(&sql), STORE_NO_FLUSH, &st);
+		enum xz_result r = store_prepare_flags(im->ctx->db, buf_cstr(&sql), STORE_NO_FLUSH, &st);
 		if (!r) {
 			params_bind(&p, st, 1);
 			enum store_step s = store_step(st);
 			if (s == STORE_ROW) {
 				id = store_column_int(st, 0);
-				json_object_set_new(obj, "version",
-				                    json_integer(store_column_int(st, 1)));
+				json_object_set_new(obj, "version", json_integer(store_column_int(st, 1)));
 			} else if (s == STORE_FAIL) {
 				r = store_stmt_result(st);
 			}
@@ -568,8 +558,7 @@ static void take_engine_errors(struct importer *im, const struct entity *owner, 
 {
 	json_t *d;
 	size_t i;
-	json_array_foreach(im->ctx->errs.details, i, d)
-	{
+	json_array_foreach(im->ctx->errs.details, i, d) {
 		const char *field = json_string_value(json_object_get(d, "field"));
 		row_error(im, column_of(im, owner, field), field,
 		          json_string_value(json_object_get(d, "code")), "%s",
@@ -613,9 +602,8 @@ static enum xz_result upsert(struct importer *im, const struct entity *e, json_t
 	}
 	*id = json_integer_value(json_object_get(out, "id"));
 	if (key)
-		json_object_set_new(
-		    im->made, key,
-		    json_pack("[I, O]", (json_int_t)*id, json_object_get(out, "version")));
+		json_object_set_new(im->made, key,
+		                    json_pack("[I, O]", (json_int_t)*id, json_object_get(out, "version")));
 	free(key);
 	/* a later row's reference to this one needs no look in the table,
 	 * where a queued row is not yet */
@@ -632,8 +620,8 @@ static enum xz_result upsert(struct importer *im, const struct entity *e, json_t
 		note_created(im, e, *id);
 	*kind = !existing ? UPSERT_CREATED
 	        : json_equal(json_object_get(out, "version"), json_object_get(obj, "version"))
-	            ? UPSERT_UNCHANGED
-	            : UPSERT_UPDATED;
+	                ? UPSERT_UNCHANGED
+	                : UPSERT_UPDATED;
 	json_decref(out);
 	return XZ_OK;
 }
@@ -697,12 +685,10 @@ static void keep_bad_row(struct importer *im)
 	struct buf reason = BUF_INIT;
 	json_t *e;
 	size_t i;
-	json_array_foreach(im->row_errors, i, e)
-	{
+	json_array_foreach(im->row_errors, i, e) {
 		const char *col = json_string_value(json_object_get(e, "column"));
 		buf_printf(&reason, "%s%s%s%s", i ? "；" : "", col && *col ? col : "",
-		           col && *col ? "：" : "",
-		           json_string_value(json_object_get(e, "message")));
+		           col && *col ? "：" : "", json_string_value(json_object_get(e, "message")));
 		if (json_array_size(rep->errors) < MAX_ERRORS)
 			json_array_append(rep->errors, e);
 		else
@@ -713,8 +699,8 @@ static void keep_bad_row(struct importer *im)
 		for (size_t k = 0; k < im->ncells; k++)
 			json_array_append_new(cells, json_string(im->cells[k]));
 		json_array_append_new(rep->bad_rows,
-		                      json_pack("{s:I, s:o, s:s}", "row", (json_int_t)im->line,
-		                                "cells", cells, "reason", buf_cstr(&reason)));
+		                      json_pack("{s:I, s:o, s:s}", "row", (json_int_t)im->line, "cells",
+		                                cells, "reason", buf_cstr(&reason)));
 	}
 	buf_free(&reason);
 	json_array_clear(im->row_errors);
@@ -738,10 +724,10 @@ static bool find_header(struct importer *im, struct table_reader *r, char *msg, 
 				im->map[i] = match_header(&im->layout, row.cells[i]);
 				json_array_append_new(header, json_string(row.cells[i]));
 				if (!im->map[i] && row.cells[i][0])
-					json_array_append_new(im->rep->warnings,
-					                      json_pack("{s:s, s:s}", "column",
-					                                row.cells[i], "message",
-					                                "未识别的列，已忽略"));
+					json_array_append_new(
+					        im->rep->warnings,
+					        json_pack("{s:s, s:s}", "column", row.cells[i], "message",
+					                  "未识别的列，已忽略"));
 			}
 			im->rep->header = header;
 			return true;
@@ -842,15 +828,13 @@ enum xz_result engine_import(struct engine_ctx *ctx, const struct entity *e, str
 			im.layout.embed->changed(im.layout.embed, 0, CHANGE_MANY);
 	}
 	if (res)
-		rep->inserted = rep->updated = rep->unchanged =
-		    0; /* a dry run keeps what it would do */
+		rep->inserted = rep->updated = rep->unchanged = 0; /* a dry run keeps what it would do */
 out:
 	if (!ctx->no_audit) {
-		json_t *d =
-		    json_pack("{s:s?, s:I, s:I, s:I, s:I, s:b}", "source", source_name, "rows",
-		              (json_int_t)rep->rows, "inserted", (json_int_t)rep->inserted,
-		              "updated", (json_int_t)rep->updated, "bad_rows",
-		              (json_int_t)json_array_size(rep->bad_rows), "dry_run", dry_run);
+		json_t *d = json_pack("{s:s?, s:I, s:I, s:I, s:I, s:b}", "source", source_name, "rows",
+		                      (json_int_t)rep->rows, "inserted", (json_int_t)rep->inserted,
+		                      "updated", (json_int_t)rep->updated, "bad_rows",
+		                      (json_int_t)json_array_size(rep->bad_rows), "dry_run", dry_run);
 		if (!res && !dry_run && json_object_size(im.created))
 			json_object_set(d, "created", im.created);
 		audit_write(ctx->db, ctx->actor, dry_run ? "import_check" : "import", e->name, 0,
@@ -877,10 +861,11 @@ void import_report_free(struct import_report *rep)
 json_t *import_report_json(const struct import_report *rep)
 {
 	return json_pack("{s:I, s:I, s:I, s:I, s:b, s:s?, s:O, s:O, s:b}", "inserted",
-	                 (json_int_t)rep->inserted, "updated", (json_int_t)rep->updated,
-	                 "unchanged", (json_int_t)rep->unchanged, "rows", (json_int_t)rep->rows,
-	                 "dry_run", rep->dry_run, "encoding", rep->encoding, "errors", rep->errors,
-	                 "warnings", rep->warnings, "truncated", rep->truncated);
+	                 (json_int_t)rep->inserted, "updated", (json_int_t)rep->updated, "unchanged",
+	                 (json_int_t)rep->unchanged, "rows",
+	                 (json_int_t)rep->rows, "dry_run", rep->dry_run, "encoding", rep->encoding,
+	                 "errors", rep->errors, "warnings", rep->warnings, "truncated",
+	                 rep->truncated);
 }
 
 enum xz_result import_error_workbook(const struct import_report *rep, char **data, size_t *len)
@@ -890,15 +875,14 @@ enum xz_result import_error_workbook(const struct import_report *rep, char **dat
 	const char **cells = xcalloc(ncols, sizeof(*cells));
 	cols[0] = (struct table_column){"行号", CELL_NUMBER, 8, NULL};
 	for (size_t i = 0; i + 2 < ncols; i++)
-		cols[i + 1] = (struct table_column){
-		    json_string_value(json_array_get(rep->header, i)), CELL_TEXT, 0, NULL};
+		cols[i + 1] = (struct table_column){json_string_value(json_array_get(rep->header, i)),
+		                                    CELL_TEXT, 0, NULL};
 	cols[ncols - 1] = (struct table_column){"错误原因", CELL_TEXT, 60, NULL};
 	struct table_writer *w = NULL;
 	enum xz_result r = table_writer_open(TABLE_XLSX, "错误行", NULL, cols, ncols, &w);
 	json_t *bad;
 	size_t i;
-	json_array_foreach(rep->bad_rows, i, bad)
-	{
+	json_array_foreach(rep->bad_rows, i, bad) {
 		if (r)
 			break;
 		char line[24];
@@ -1008,8 +992,7 @@ static char *cell_text(struct exporter *x, const struct column *c, json_t *row)
 		json_t *item;
 		size_t i;
 		const struct entity *target = c->link ? model_find(c->link->entity) : NULL;
-		json_array_foreach(v, i, item)
-		{
+		json_array_foreach(v, i, item) {
 			if (i)
 				buf_puts(&b, "、");
 			if (target) {
@@ -1066,9 +1049,9 @@ static enum xz_result export_row(void *cls, json_t *row)
 	return r;
 }
 
-enum xz_result engine_export(struct engine_ctx *ctx, const struct entity *e,
-                             const struct kv *params, size_t nparams, enum table_format fmt,
-                             bool reveal, char **data, size_t *len)
+enum xz_result engine_export(struct engine_ctx *ctx, const struct entity *e, const struct kv *params,
+                             size_t nparams, enum table_format fmt, bool reveal, char **data,
+                             size_t *len)
 {
 	struct exporter x = {.ctx = ctx, .reveal = reveal};
 	struct table_column cols[MAX_COLUMNS];
@@ -1086,12 +1069,11 @@ enum xz_result engine_export(struct engine_ctx *ctx, const struct entity *e,
 	if (!r)
 		r = table_writer_finish(x.w, data, len);
 	if (r && x.w) {
-		snprintf(ctx->message, sizeof(ctx->message), "导出失败：%s",
-		         table_writer_error(x.w));
+		snprintf(ctx->message, sizeof(ctx->message), "导出失败：%s", table_writer_error(x.w));
 		table_writer_free(x.w);
 	}
-	json_t *d = json_pack("{s:s, s:I, s:b}", "format", fmt == TABLE_CSV ? "csv" : "xlsx",
-	                      "rows", (json_int_t)x.rows, "unmasked", reveal);
+	json_t *d = json_pack("{s:s, s:I, s:b}", "format", fmt == TABLE_CSV ? "csv" : "xlsx", "rows",
+	                      (json_int_t)x.rows, "unmasked", reveal);
 	audit_write(ctx->db, ctx->actor, reveal ? "export_unmasked" : "export", e->name, 0,
 	            result_info(r)->code, d);
 	json_decref(d);
@@ -1142,9 +1124,7 @@ enum xz_result engine_template(const struct entity *e, char **data, size_t *len)
 	size_t n = 0;
 	lines[n++] = xasprintf("%s导入模板填写说明", e->label);
 	lines[n++] = xstrdup("1. 第一行为列名，请勿修改；每行填写一条记录，标“必填”的列不能为空。");
-	lines[n++] = xstrdup(
-	    "2. "
-	    "已存在的记录（按统一社会信用代码、身份证号等唯一编码识别）将被更新，不会重复添加。");
+	lines[n++] = xstrdup("2. 已存在的记录（按统一社会信用代码、身份证号等唯一编码识别）将被更新，不会重复添加。");
 	lines[n++] = xstrdup("3. 任何一行有误时整个文件都不会导入，错误清单可下载后对照修改。");
 	for (size_t i = 0; i < l.ncols && n < l.ncols + 4; i++) {
 		const struct column *c = &l.cols[i];
@@ -1152,10 +1132,9 @@ enum xz_result engine_template(const struct entity *e, char **data, size_t *len)
 			lines[n++] = xasprintf("%s：多项用顿号“、”分隔，填写名称或编码", c->label);
 			continue;
 		}
-		lines[n++] =
-		    xasprintf("%s：%s%s%s%s", c->label, type_hint(c->field),
-		              (c->field->flags & F_REQUIRED) ? "；必填" : "",
-		              c->field->help ? "；" : "", c->field->help ? c->field->help : "");
+		lines[n++] = xasprintf("%s：%s%s%s%s", c->label, type_hint(c->field),
+		                       (c->field->flags & F_REQUIRED) ? "；必填" : "",
+		                       c->field->help ? "；" : "", c->field->help ? c->field->help : "");
 	}
 	r = table_writer_instructions(w, (const char *const *)lines, n);
 	if (!r)
