@@ -181,6 +181,10 @@ struct importer {
 	 * in the table), so find_existing() looks here before it asks the
 	 * database, and that read need not send the queue */
 	json_t *made;
+	/* the row's embedded record (its person) when this row created it: a
+	 * record whose natural key names it cannot be in the table yet */
+	const struct entity *fresh_e;
+	int64_t fresh_id;
 	/* a failure of the system rather than of the row (out of memory, a full
 	 * disk, the database): it ends the import with its own code, since the
 	 * rows after it would only repeat it */
@@ -471,6 +475,7 @@ static int64_t find_existing(struct importer *im, const struct entity *e, json_t
                              bool *looked, char **key)
 {
 	struct buf sql = BUF_INIT, mapkey = BUF_INIT;
+	bool fresh = false;
 	*key = NULL;
 	buf_puts(&mapkey, e->name);
 	struct sqlparams p = {0};
@@ -492,6 +497,8 @@ static int64_t find_existing(struct importer *im, const struct entity *e, json_t
 			keys = -1;
 			break;
 		}
+		fresh |= f->type == FT_REF && im->fresh_e && !strcmp(f->ref, im->fresh_e->name) &&
+		         v.type == SV_INT && v.i == im->fresh_id;
 		if (f->flags & F_SENSITIVE) {
 			char hash[65];
 			crypto_lookup_hash(v.s, hash);
@@ -512,7 +519,9 @@ static int64_t find_existing(struct importer *im, const struct entity *e, json_t
 	int64_t id = 0;
 	*looked = keys > 0;
 	json_t *mine = keys > 0 ? json_object_get(im->made, buf_cstr(&mapkey)) : NULL;
-	if (mine) {
+	if (fresh) {
+		/* known absent: no look needed */
+	} else if (mine) {
 		id = json_integer_value(json_array_get(mine, 0));
 		json_object_set(obj, "version", json_array_get(mine, 1));
 	} else if (keys > 0) {
@@ -660,8 +669,14 @@ static void import_row(struct importer *im)
 		if (upsert(im, im->layout.embed, embed, &pid, &embed_kind))
 			goto out;
 		json_object_set_new(main, im->layout.embed_ref->name, json_integer(pid));
+		if (embed_kind == UPSERT_CREATED) {
+			im->fresh_e = im->layout.embed;
+			im->fresh_id = pid;
+		}
 	}
-	if (upsert(im, im->layout.e, main, &id, &kind))
+	bool failed = upsert(im, im->layout.e, main, &id, &kind) != XZ_OK;
+	im->fresh_e = NULL;
+	if (failed)
 		goto out;
 	if (kind == UPSERT_UNCHANGED && embed_kind == UPSERT_UPDATED)
 		kind = UPSERT_UPDATED; /* the row's person changed */
