@@ -37,8 +37,10 @@ static enum xz_result h_healthz(struct request *req)
 	enum xz_result r = store_query_int(req->db, "SELECT 1", &one, 0, NULL);
 	if (r)
 		return r;
-	req->reply = json_pack("{s:s, s:s, s:i}", "status", "ok", "version", XZ_VERSION, "schema",
-	                       store_schema_version(req->db));
+	/* which database a process behind the load balancer serves from */
+	req->reply = json_pack("{s:s, s:s, s:i, s:s}", "status", "ok", "version", XZ_VERSION,
+	                       "schema", store_schema_version(req->db), "database",
+	                       store_dialect(req->db) == STORE_POSTGRES ? "postgresql" : "sqlite");
 	return XZ_OK;
 }
 

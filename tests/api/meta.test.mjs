@@ -2,7 +2,7 @@
 // 465 clusters and their 2023 figures.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { World } from './harness.mjs';
+import { ON_PG, World } from './harness.mjs';
 
 // The 15 clusters of the 465 system (shared/reference/clusters-465.tsv):
 // tier, name, 2025 target in 亿元 (null for 未来产业).
@@ -44,6 +44,7 @@ test('/healthz answers 200 without signing in', async () => {
   assert.equal(r.body.status, 'ok');
   assert.match(r.body.version, /^\d+\.\d+\.\d+/);
   assert.ok(Number.isInteger(r.body.schema) && r.body.schema >= 1);
+  assert.equal(r.body.database, ON_PG ? 'postgresql' : 'sqlite');
   assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
 });
 

@@ -113,7 +113,15 @@ describe('web UI for a district operator and a first sign-in', () => {
     await page.locator('.el-select-dropdown__item:visible').first().waitFor()
     await settle(page, w)
     const regions = new Set((await district.get('region?size=200')).items.map((r) => r.name))
-    const offered = await page.locator('.el-select-dropdown__item:visible > span:first-child').allInnerTexts()
+    // the remote search re-renders the list as answers arrive: read it once it
+    // holds still (the same, non-empty, twice 150 ms apart)
+    let offered = []
+    for (let i = 0, prev = null; i < 40; i++) {
+      offered = await page.locator('.el-select-dropdown__item:visible > span:first-child').allInnerTexts()
+      if (offered.length && offered.join('\n') === prev) break
+      prev = offered.join('\n')
+      await page.waitForTimeout(150)
+    }
     assert.ok(offered.length > 0)
     for (const o of offered) assert.ok(regions.has(o.trim()), `${o} is in 江阴`)
     await pickRemote(page, dlg.locator('[data-field=region_id]'), '华士镇', '华士')
