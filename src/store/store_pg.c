@@ -347,10 +347,21 @@ bool store_pg_plain_insert(const char *sql, char **table, char **columns)
 	p = skip_space(p + 6);
 	if (*p != '(')
 		return false;
-	for (p++; *p && *p != ')'; p++)
-		if (*p != '$' && *p != ',' && *p != ' ' && !(*p >= '0' && *p <= '9'))
+	/* one placeholder per column, and nothing else */
+	int ncolumns = 1, nvalues = 0;
+	for (const char *k = c; k < c_end; k++)
+		ncolumns += *k == ',';
+	for (p = skip_space(p + 1);; p = skip_space(p + 1)) {
+		if (*p != '$' || !(p[1] >= '0' && p[1] <= '9'))
 			return false;
-	if (*p != ')' || *skip_space(p + 1))
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+		nvalues++;
+		p = skip_space(p);
+		if (*p != ',')
+			break;
+	}
+	if (*p != ')' || *skip_space(p + 1) || nvalues != ncolumns)
 		return false;
 	*table = xstrndup(t, (size_t)(t_end - t));
 	*columns = xstrndup(c, (size_t)(c_end - c));

@@ -69,6 +69,9 @@ static void test_plain_insert(void **state)
 	assert_false(
 	    store_pg_plain_insert("INSERT INTO t (a) VALUES ($1) ON CONFLICT DO NOTHING", &t, &c));
 	assert_false(store_pg_plain_insert("INSERT INTO t (a) VALUES (lower($1))", &t, &c));
+	assert_false(store_pg_plain_insert("INSERT INTO t (a, b, c) VALUES ($1, $2, 1)", &t, &c));
+	assert_false(store_pg_plain_insert("INSERT INTO t (a, b) VALUES ($1)", &t, &c));
+	assert_false(store_pg_plain_insert("INSERT INTO t (a) VALUES ()", &t, &c));
 	assert_false(store_pg_plain_insert("INSERT INTO t (a) SELECT $1", &t, &c));
 	assert_false(store_pg_plain_insert("UPDATE t SET a = $1", &t, &c));
 }
